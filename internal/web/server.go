@@ -17,17 +17,19 @@ import (
 	"pingan/internal/files"
 	"pingan/internal/password"
 	"pingan/internal/store"
+	"pingan/internal/upload"
 )
 
 // Server holds what every handler needs. It is safe for concurrent use.
 type Server struct {
-	db       *store.DB
-	files    files.Storage
-	log      *slog.Logger
-	hasher   *password.Hasher
-	cfg      config.Config
-	pages    map[string]*template.Template
-	routes   []route
+	db      *store.DB
+	files   files.Storage
+	uploads *upload.Service
+	log     *slog.Logger
+	hasher  *password.Hasher
+	cfg     config.Config
+	pages   map[string]*template.Template
+	routes  []route
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
 	dummyHash string
 
@@ -46,7 +48,7 @@ type Deps struct {
 
 // New builds a Server and parses every template, so that a broken template fails at start-up.
 func New(d Deps) (*Server, error) {
-	s := &Server{db: d.DB, files: d.Files, log: d.Log, hasher: d.Hasher, cfg: d.Config, touched: map[string]time.Time{}}
+	s := &Server{db: d.DB, files: d.Files, uploads: &upload.Service{DB: d.DB, Files: d.Files}, log: d.Log, hasher: d.Hasher, cfg: d.Config, touched: map[string]time.Time{}}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
