@@ -1,0 +1,96 @@
+// Package browsertest starts headless Chromium for journey tests. It uses Debian's chromium
+// (or the binary named by PINGAN_CHROMIUM) and fails the test when none is installed: a skipped
+// journey would hide a broken page.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Path returns the Chromium binary the tests use.
+func Path() string {
+	if p := os.Getenv("PINGAN_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// New starts a fresh headless browser with its own profile and returns a context for chromedp
+// actions; the browser closes when the test ends. width and height set the window.
+func New(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	bin := Path()
+	if bin == "" {
+		t.Fatal("Chromium is not installed: apt-get install chromium (or set PINGAN_CHROMIUM)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.WindowSize(width, height),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	// Start the browser now, so a start failure is reported here and not in the first action.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	// The first action started the browser under ctx itself; the timeout applies to later actions.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// Desktop and Phone are the window sizes of the journeys and screenshots.
+const (
+	DesktopWidth, DesktopHeight = 1366, 900
+	PhoneWidth, PhoneHeight     = 390, 844
+)
+
+// Do runs the steps in order and fails the test at the first error.
+func Do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Text returns the visible text of the first element that matches the CSS selector.
+func Text(t testing.TB, ctx context.Context, css string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", css, err)
+	}
+	return s
+}
