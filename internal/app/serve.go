@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"pingan/internal/config"
@@ -63,6 +64,10 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 	if err := runner.Start(jobCtx); err != nil {
 		return err
 	}
+
+	// First-start hashing and migrations leave tens of megabytes of garbage; hand it back to the
+	// system now instead of holding it until the scavenger gets to it.
+	debug.FreeOSMemory()
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
