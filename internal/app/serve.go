@@ -65,8 +65,8 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 		return err
 	}
 
-	// First-start hashing and migrations leave tens of megabytes of garbage; hand it back to the
-	// system now instead of holding it until the scavenger gets to it.
+	// First-start hashing and migrations leave tens of megabytes of garbage. Returning it to the
+	// system now keeps the idle process small, because the scavenger would take minutes.
 	debug.FreeOSMemory()
 
 	ln, err := net.Listen("tcp", cfg.Listen)

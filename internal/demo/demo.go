@@ -29,7 +29,7 @@ type Options struct {
 	Steps []Step
 }
 
-// Town is what Load built, for the steps of later feature areas and for tests.
+// Town is the demo town as Load built it: the ids that the steps of feature areas and tests need.
 type Town struct {
 	TownID   int64
 	CenterID int64

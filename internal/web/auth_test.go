@@ -14,7 +14,7 @@ import (
 	"pingan/internal/store"
 )
 
-func TestSignInSameMessageForUnknownUserAndWrongPassword(t *testing.T) {
+func TestSignInFailureMessageShared(t *testing.T) {
 	forEachDB(t, func(t *testing.T, h *harness) {
 		c := h.anonymous()
 		unknown := c.post("/signin", url.Values{"username": {"nobody"}, "password": {"whatever-123"}})

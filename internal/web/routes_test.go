@@ -13,7 +13,7 @@ import (
 
 // routeCase is how the matrix test calls one route: the path with real ids, the form of a POST,
 // and the status an account with the permission gets. otherTown is the same path with the id of
-// a row in another town, which must answer 404 even to an account with the permission.
+// a row in another town, which must return 404 even to an account with the permission.
 type routeCase struct {
 	path      string
 	form      url.Values
@@ -105,7 +105,7 @@ func expectedStatus(pattern string, perm domain.Permission, rc routeCase, roles 
 }
 
 // TestRoleRouteMatrix calls every route as every role and as an anonymous visitor and checks the
-// status; rows of another town answer 404 to accounts that hold the permission.
+// status; rows of another town return 404 to accounts that hold the permission.
 func TestRoleRouteMatrix(t *testing.T) {
 	forEachDB(t, func(t *testing.T, base *harness) {
 		cases := routeCases(base)
