@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -296,4 +297,32 @@ func signInWorks(t *testing.T, addr, user, pw string) bool {
 	}
 	res.Body.Close()
 	return res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/admin"
+}
+
+// TestDemoDatabaseHasNoPlainMobileNumbers loads the demo and searches the SQLite files for the
+// demo accounts' mobile numbers.
+func TestDemoDatabaseHasNoPlainMobileNumbers(t *testing.T) {
+	data := t.TempDir()
+	if _, _, err := run(t, nil, "", "demo", "--data", data); err != nil {
+		t.Fatal(err)
+	}
+	var contents []byte
+	for _, name := range []string{"pingan.db", "pingan.db-wal"} {
+		b, _ := os.ReadFile(filepath.Join(data, name))
+		contents = append(contents, b...)
+	}
+	if len(contents) == 0 {
+		t.Fatal("no database file")
+	}
+	for i := 0; i < 14; i++ {
+		phone := "1390573" + itoa4(1001+i)
+		if bytes.Contains(contents, []byte(phone)) {
+			t.Errorf("mobile number %s found in plain text", phone)
+		}
+	}
+}
+
+func itoa4(n int) string {
+	s := "0000" + strconv.Itoa(n)
+	return s[len(s)-4:]
 }

@@ -238,3 +238,18 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 		}
 	}
 }
+
+func TestReadyzFailsWithoutDatabase(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	c := h.anonymous()
+	if res := c.get("/readyz"); res.StatusCode != http.StatusOK {
+		t.Fatalf("readyz with the database: %d", res.StatusCode)
+	}
+	h.db.Close()
+	if res := c.get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz without the database: %d, want 503", res.StatusCode)
+	}
+	if res := c.get("/healthz"); res.StatusCode != http.StatusOK {
+		t.Errorf("healthz without the database: %d, want 200", res.StatusCode)
+	}
+}
