@@ -53,7 +53,7 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 		fmt.Fprintf(cio.Stdout, "数据目录 %s 中已有数据，本次不再载入演示数据，直接使用现有数据。\n", cfg.DataDir)
 	}
 
-	srv, err := web.New(web.Deps{DB: e.db, Files: e.files, Log: log, Hasher: e.hasher, Config: cfg})
+	srv, err := web.New(web.Deps{DB: e.db, Files: e.files, Log: log, Hasher: e.hasher, Config: cfg, StatsSources: statsSources})
 	if err != nil {
 		return err
 	}

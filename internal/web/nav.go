@@ -12,6 +12,7 @@ type navItem struct {
 // navItems is the back-office navigation; each item shows only to accounts with its permission.
 var navItems = []navItem{
 	{Label: "工作台", Href: "/admin", Group: "", perm: domain.PermSignedIn},
+	{Label: "统计分析", Href: "/admin/dashboard", Group: "", perm: domain.PermStatsView},
 	{Label: "组织机构", Href: "/admin/orgs", Group: "系统管理", perm: domain.PermOrgsManage},
 	{Label: "账号管理", Href: "/admin/accounts", Group: "系统管理", perm: domain.PermAccountsManage},
 	{Label: "批量导入", Href: "/admin/import", Group: "系统管理", perm: domain.PermAccountsManage},

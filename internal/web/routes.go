@@ -30,6 +30,11 @@ func (s *Server) routeTable() []route {
 		// Back office: the frame.
 		{"GET /admin", domain.PermSignedIn, s.adminHome},
 
+		// Back office: statistics.
+		{"GET /admin/dashboard", domain.PermStatsView, s.dashboard},
+		{"GET /admin/dashboard/export.xlsx", domain.PermStatsView, s.dashboardExport},
+		{"GET /admin/dashboard/report", domain.PermStatsView, s.dashboardReport},
+
 		// Back office: organizations (system administrator).
 		{"GET /admin/orgs", domain.PermOrgsManage, s.orgList},
 		{"GET /admin/orgs/new", domain.PermOrgsManage, s.orgNewForm},

@@ -42,6 +42,10 @@ func routeCases(h *harness) map[string]routeCase {
 		"POST /account/password": {path: "/account/password", form: url.Values{"current": {"wrong"}, "new": {"x"}, "confirm": {"y"}}, ok: 422},
 		"GET /admin":             {path: "/admin", ok: 200},
 
+		"GET /admin/dashboard":             {path: "/admin/dashboard?from=2026-06-05&to=2026-12-04", ok: 200},
+		"GET /admin/dashboard/export.xlsx": {path: "/admin/dashboard/export.xlsx", ok: 200},
+		"GET /admin/dashboard/report":      {path: "/admin/dashboard/report", ok: 200},
+
 		"GET /admin/orgs":     {path: "/admin/orgs", ok: 200},
 		"GET /admin/orgs/new": {path: "/admin/orgs/new?parent=" + village, ok: 200},
 		"POST /admin/orgs": {path: "/admin/orgs", ok: 303,

@@ -16,6 +16,7 @@ import (
 	"pingan/internal/domain"
 	"pingan/internal/files"
 	"pingan/internal/password"
+	"pingan/internal/stats"
 	"pingan/internal/store"
 	"pingan/internal/upload"
 )
@@ -28,6 +29,7 @@ type Server struct {
 	log     *slog.Logger
 	hasher  *password.Hasher
 	cfg     config.Config
+	sources []stats.Source
 	pages   map[string]*template.Template
 	routes  []route
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
@@ -46,11 +48,13 @@ type Deps struct {
 	Log    *slog.Logger
 	Hasher *password.Hasher
 	Config config.Config
+	// StatsSources compute the figures of the dashboard; the same list serves `pingan stats`.
+	StatsSources []stats.Source
 }
 
 // New builds a Server and parses every template, so that a broken template fails at start-up.
 func New(d Deps) (*Server, error) {
-	s := &Server{db: d.DB, files: d.Files, uploads: &upload.Service{DB: d.DB, Files: d.Files}, log: d.Log, hasher: d.Hasher, cfg: d.Config, touched: map[string]time.Time{}}
+	s := &Server{db: d.DB, files: d.Files, uploads: &upload.Service{DB: d.DB, Files: d.Files}, log: d.Log, hasher: d.Hasher, cfg: d.Config, sources: d.StatsSources, touched: map[string]time.Time{}}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

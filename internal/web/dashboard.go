@@ -1,0 +1,252 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"pingan/internal/domain"
+	"pingan/internal/stats"
+)
+
+// dashboardRow is one figure of the dashboard in this period and the previous one.
+type dashboardRow struct {
+	Figure   stats.Figure
+	Current  string
+	Previous string
+	Change   string // "+3", "−1.5 个百分点", or "" when either side is missing
+	Link     string
+	Entries  []stats.Entry // breakdowns
+	Missing  bool
+	Trend    []trendPoint
+}
+
+type trendPoint struct {
+	Label string
+	Value float64
+}
+
+type dashboardGroup struct {
+	Name string
+	Rows []dashboardRow
+}
+
+type dashboardPage struct {
+	Page
+	From, To         string
+	Period, Previous stats.Period
+	Groups           []dashboardGroup
+	Charts           []trendChart
+	Figures          stats.Figures
+}
+
+// periodFromQuery reads from and to (inclusive days, Beijing time); the default is the six months
+// that end today.
+func (s *Server) periodFromQuery(r *http.Request) (stats.Period, error) {
+	now := s.db.Now().In(domain.Shanghai)
+	p := stats.Period{To: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, domain.Shanghai)}
+	q := r.URL.Query()
+	problems := domain.Problems{}
+	if v := q.Get("to"); v != "" {
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			problems.Add("to", "结束日期格式应为 2006-01-02。")
+		} else {
+			p.To = t
+		}
+	}
+	p.From = p.To.AddDate(0, -6, 1)
+	if v := q.Get("from"); v != "" {
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			problems.Add("from", "开始日期格式应为 2006-01-02。")
+		} else {
+			p.From = t
+		}
+	}
+	if len(problems) == 0 {
+		if p.To.Before(p.From) {
+			problems.Add("to", "结束日期不能早于开始日期。")
+		} else if p.To.Sub(p.From) > 366*5*24*time.Hour {
+			problems.Add("from", "统计期间最长五年。")
+		}
+	}
+	return p, problems.Err()
+}
+
+func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
+	p, err := s.periodFromQuery(r)
+	data := &dashboardPage{Page: Page{Title: "统计分析"}, Period: p, From: domain.FormatDate(p.From), To: domain.FormatDate(p.To)}
+	if err != nil {
+		formInvalid(&data.Page, err)
+		data.From, data.To = r.URL.Query().Get("from"), r.URL.Query().Get("to")
+		return data, err
+	}
+	town := s.actor(r).TownID
+	cur, err := stats.Compute(r.Context(), s.db, town, p, s.sources)
+	if err != nil {
+		return nil, err
+	}
+	data.Previous = stats.Previous(p)
+	prev, err := stats.Compute(r.Context(), s.db, town, data.Previous, s.sources)
+	if err != nil {
+		return nil, err
+	}
+	data.Figures = cur
+
+	months := stats.Months(p)
+	monthly := make([]stats.Figures, len(months))
+	for i, m := range months {
+		if monthly[i], err = stats.Compute(r.Context(), s.db, town, m, s.sources); err != nil {
+			return nil, err
+		}
+	}
+
+	repl := strings.NewReplacer("{from}", data.From, "{to}", data.To)
+	groupIndex := map[string]int{}
+	for _, f := range stats.Catalog {
+		row := dashboardRow{Figure: f}
+		if f.Link != "" {
+			row.Link = repl.Replace(f.Link)
+		}
+		if f.Shape == stats.Breakdown {
+			row.Entries = stats.Entries(cur, f.Key)
+			row.Missing = cur[f.Key] == nil
+		} else {
+			c, okC := stats.Number(cur, f.Key)
+			v, okP := stats.Number(prev, f.Key)
+			row.Missing = !okC
+			row.Current, row.Previous = "—", "—"
+			if okC {
+				row.Current = stats.Format(f, c)
+			}
+			if okP {
+				row.Previous = stats.Format(f, v)
+			}
+			if okC && okP {
+				row.Change = change(f, c, v)
+			}
+			if okC && f.Shape == stats.Count && f.Headline {
+				for i, m := range months {
+					n, _ := stats.Number(monthly[i], f.Key)
+					row.Trend = append(row.Trend, trendPoint{Label: m.From.Format("1月"), Value: n})
+				}
+				data.Charts = append(data.Charts, newTrendChart(f.Label, row.Trend))
+			}
+		}
+		gi, ok := groupIndex[f.Group]
+		if !ok {
+			gi = len(data.Groups)
+			groupIndex[f.Group] = gi
+			data.Groups = append(data.Groups, dashboardGroup{Name: f.Group})
+		}
+		data.Groups[gi].Rows = append(data.Groups[gi].Rows, row)
+	}
+	return data, nil
+}
+
+func change(f stats.Figure, cur, prev float64) string {
+	d := cur - prev
+	if f.Shape == stats.Rate {
+		d = math.Round(d*1000) / 10
+		switch {
+		case d > 0:
+			return fmt.Sprintf("+%.1f 个百分点", d)
+		case d < 0:
+			return fmt.Sprintf("−%.1f 个百分点", -d)
+		}
+		return "持平"
+	}
+	switch {
+	case d > 0:
+		return fmt.Sprintf("+%g", d)
+	case d < 0:
+		return fmt.Sprintf("−%g", -d)
+	}
+	return "持平"
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.dashboardData(r)
+	if data != nil && err != nil && domain.ErrorKind(err) == domain.KindInvalid {
+		return s.render(w, r, http.StatusBadRequest, "admin/dashboard", data)
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "admin/dashboard", data)
+}
+
+func (s *Server) dashboardReport(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.dashboardData(r)
+	if err != nil {
+		return err
+	}
+	data.Title = "平安建设工作统计报告"
+	return s.render(w, r, http.StatusOK, "admin/dashboard_report", data)
+}
+
+// dashboardExport writes the dashboard's figures to .xlsx: one sheet of figures with the previous
+// period, one of breakdowns and one of the monthly trend.
+func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.dashboardData(r)
+	if err != nil {
+		return err
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	const figures, breakdowns, trend = "统计数字", "分类明细", "月度趋势"
+	x.SetSheetName("Sheet1", figures)
+	x.NewSheet(breakdowns)
+	x.NewSheet(trend)
+	x.SetSheetRow(figures, "A1", &[]any{"统计期间：" + data.Period.Label() + "；上期：" + data.Previous.Label()})
+	x.SetSheetRow(figures, "A2", &[]any{"类别", "指标", "本期", "上期", "变化"})
+	row := 3
+	brow := 2
+	x.SetSheetRow(breakdowns, "A1", &[]any{"指标", "名称", "数量"})
+	for _, g := range data.Groups {
+		for _, rw := range g.Rows {
+			if rw.Figure.Shape == stats.Breakdown {
+				for _, e := range rw.Entries {
+					cell, _ := excelize.CoordinatesToCellName(1, brow)
+					x.SetSheetRow(breakdowns, cell, &[]any{textCell(rw.Figure.Label), textCell(e.Name), e.Count})
+					brow++
+				}
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			x.SetSheetRow(figures, cell, &[]any{g.Name, rw.Figure.Label, rw.Current, rw.Previous, rw.Change})
+			row++
+		}
+	}
+	header := []any{"指标"}
+	for _, m := range stats.Months(data.Period) {
+		header = append(header, m.From.Format("2006年1月"))
+	}
+	x.SetSheetRow(trend, "A1", &header)
+	trow := 2
+	for _, g := range data.Groups {
+		for _, rw := range g.Rows {
+			if len(rw.Trend) == 0 {
+				continue
+			}
+			vals := []any{rw.Figure.Label}
+			for _, p := range rw.Trend {
+				vals = append(vals, p.Value)
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, trow)
+			x.SetSheetRow(trend, cell, &vals)
+			trow++
+		}
+	}
+	x.SetColWidth(figures, "A", "B", 24)
+	x.SetColWidth(figures, "C", "E", 14)
+	x.SetColWidth(breakdowns, "A", "B", 24)
+	setAttachment(w, "平安建设统计-"+data.From+"至"+data.To+".xlsx")
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	return x.Write(w)
+}
