@@ -15,7 +15,7 @@ import (
 
 type serviceTown struct {
 	center, dispatcher, ecology, police, judicial, village, grid domain.Actor
-	ecologyOrg, policeOrg, judicialOrg, villageOrg          int64
+	ecologyOrg, policeOrg, judicialOrg, villageOrg               int64
 }
 
 func seedServiceTown(t *testing.T, db *store.DB) serviceTown {
