@@ -740,3 +740,15 @@ func (db *DB) SaveSensitiveWords(ctx context.Context, actor domain.Actor, list s
 			fmt.Sprintf("敏感词 %d 个", len(words))))
 	})
 }
+
+// PostReceiptByToken returns the receipt of the post created with a form token, so that a form
+// submitted twice shows the same receipt; it is not found when no post has that token.
+func (db *DB) PostReceiptByToken(ctx context.Context, townID int64, token string) (PostReceipt, error) {
+	return db.receiptByToken(ctx, db.sql, townID, token)
+}
+
+// CheckPostLimits reports KindTooMany when an address or mobile number reached the board's
+// limits, so that a handler can refuse before it stores any photo. CreatePost checks again.
+func (db *DB) CheckPostLimits(ctx context.Context, ipHash, mobile string) error {
+	return db.checkPostLimits(ctx, db.sql, ipHash, db.keys.Hash(mobile), db.now())
+}

@@ -546,3 +546,20 @@ func (db *DB) RemindOverdue(ctx context.Context) ([]OverdueAssignment, error) {
 	})
 	return out, err
 }
+
+// RegisterCoordination registers a coordination matter and dispatches it to a lead unit and
+// assisting units in one transaction, so that a refused dispatch leaves no half-registered
+// matter behind.
+func (db *DB) RegisterCoordination(ctx context.Context, actor domain.Actor, n NewCase, lead int64, assists []int64) (RegisteredCase, error) {
+	n.Channel, n.Category = casework.ChannelCoordination, casework.CategoryCoordination
+	var out RegisteredCase
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out, err = db.RegisterCaseTx(ctx, tx, actor, n); err != nil {
+			return err
+		}
+		_, err = db.caseActionTx(ctx, tx, actor, out.ID, CaseInput{Action: casework.ActDispatch, LeadOrgID: lead, AssistOrgIDs: assists}, false)
+		return err
+	})
+	return out, err
+}

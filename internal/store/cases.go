@@ -125,7 +125,7 @@ func (c *Case) Facts() casework.Facts {
 }
 
 // Overdue reports whether the case's state is active and one of its stage deadlines passed.
-func (c *Case) Overdue(now time.Time) bool {
+func (c Case) Overdue(now time.Time) bool {
 	if !c.State.Active() {
 		return false
 	}

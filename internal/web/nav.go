@@ -12,10 +12,16 @@ type navItem struct {
 // navItems is the back-office navigation; each item shows only to accounts with its permission.
 var navItems = []navItem{
 	{Label: "工作台", Href: "/admin", Group: "", perm: domain.PermSignedIn},
+	{Label: "留言审核", Href: "/admin/board", Group: "服务民生", perm: domain.PermBoardModerate},
+	{Label: "工单", Href: "/admin/cases", Group: "服务民生", perm: domain.PermCasesView},
+	{Label: "协调事项", Href: "/admin/coordination", Group: "服务民生", perm: domain.PermCoordinationManage},
+	{Label: "在线咨询", Href: "/admin/chat", Group: "服务民生", perm: domain.PermChatAgent},
+	{Label: "服务民生统计", Href: "/admin/service-stats", Group: "服务民生", perm: domain.PermStatsView},
 	{Label: "组织机构", Href: "/admin/orgs", Group: "系统管理", perm: domain.PermOrgsManage},
 	{Label: "账号管理", Href: "/admin/accounts", Group: "系统管理", perm: domain.PermAccountsManage},
 	{Label: "批量导入", Href: "/admin/import", Group: "系统管理", perm: domain.PermAccountsManage},
 	{Label: "站点设置", Href: "/admin/settings", Group: "系统管理", perm: domain.PermSettingsManage},
+	{Label: "节假日日历", Href: "/admin/calendar", Group: "系统管理", perm: domain.PermSettingsManage},
 	{Label: "角色分配", Href: "/admin/roles", Group: "安全管理", perm: domain.PermRolesAssign},
 	{Label: "安全策略", Href: "/admin/security", Group: "安全管理", perm: domain.PermSecurityPolicy},
 	{Label: "权限表", Href: "/admin/permissions", Group: "安全管理", perm: domain.PermPermissionsView},

@@ -15,6 +15,7 @@ import (
 	"pingan/internal/config"
 	"pingan/internal/domain"
 	"pingan/internal/files"
+	"pingan/internal/notify"
 	"pingan/internal/password"
 	"pingan/internal/store"
 	"pingan/internal/upload"
@@ -30,6 +31,7 @@ type Server struct {
 	cfg     config.Config
 	pages   map[string]*template.Template
 	routes  []route
+	svc     *service
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
 	dummyHash string
 
@@ -44,6 +46,8 @@ type Deps struct {
 	Log    *slog.Logger
 	Hasher *password.Hasher
 	Config config.Config
+	// Gateway sends messages to citizens; nil means the logging gateway.
+	Gateway notify.Gateway
 }
 
 // New builds a Server and parses every template, so that a broken template fails at start-up.
@@ -54,6 +58,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
+	s.svc = newService(d)
 	s.dummyHash, err = d.Hasher.Hash(context.Background(), "pingan-dummy-password")
 	if err != nil {
 		return nil, err
