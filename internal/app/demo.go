@@ -8,11 +8,12 @@ import (
 
 	"pingan/internal/config"
 	"pingan/internal/demo"
+	"pingan/internal/demo/servicedemo"
 	"pingan/internal/domain"
 )
 
 // demoSteps are the feature areas' additions to the demo town, in order.
-var demoSteps = []demo.Step{}
+var demoSteps = []demo.Step{servicedemo.Step}
 
 func runDemo(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("demo", cio)

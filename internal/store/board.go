@@ -102,7 +102,7 @@ func (db *DB) CreatePost(ctx context.Context, townID int64, in NewPost) (rec Pos
 	if in.Source == "" {
 		in.Source = "board"
 	}
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		if r, err := db.receiptByToken(ctx, tx, townID, in.SubmitToken); err == nil {
 			rec = r
 			return nil
@@ -458,7 +458,7 @@ func (db *DB) ModeratePost(ctx context.Context, actor domain.Actor, id int64, de
 	if board.HasMarkup(note) {
 		return domain.Invalid("审核意见不能包含网页代码或脚本。")
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
 		var public bool
 		err := tx.QueryRowContext(ctx, `SELECT status, wants_public FROM board_posts WHERE id = $1 AND town_id = $2`, id, actor.TownID).Scan(&status, &public)
@@ -521,7 +521,7 @@ func (db *DB) ReplyToPost(ctx context.Context, actor domain.Actor, id int64, bod
 		return CitizenMessage{}, err
 	}
 	var msg CitizenMessage
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var status, kind, phoneEnc string
 		err := tx.QueryRowContext(ctx, `SELECT status, kind, phone_enc FROM board_posts WHERE id = $1 AND town_id = $2`, id, actor.TownID).Scan(&status, &kind, &phoneEnc)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -645,7 +645,7 @@ func (db *DB) CitizenFollowUp(ctx context.Context, townID int64, code, mobile, b
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := db.postIDByCode(ctx, tx, townID, code, mobile)
 		if err != nil {
 			return err
@@ -685,7 +685,7 @@ func (db *DB) CitizenRatePost(ctx context.Context, townID int64, code, mobile st
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := db.postIDByCode(ctx, tx, townID, code, mobile)
 		if err != nil {
 			return err
@@ -732,7 +732,7 @@ func (db *DB) SaveSensitiveWords(ctx context.Context, actor domain.Actor, list s
 		return domain.Invalid("敏感词表不能超过 20000 个字符。")
 	}
 	words := board.ParseWords(list)
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.putSetting(ctx, tx, actor.TownID, SettingSensitiveWords, list); err != nil {
 			return err
 		}

@@ -75,7 +75,7 @@ func (db *DB) ReplaceCalendarYear(ctx context.Context, actor domain.Actor, year 
 		seen[days[i].Date] = true
 	}
 	y := strconv.Itoa(year)
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM workday_calendar WHERE day >= $1 AND day <= $2`, y+"-01-01", y+"-12-31"); err != nil {
 			return err
 		}

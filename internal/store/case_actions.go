@@ -57,7 +57,7 @@ func (db *DB) notifyStaffTx(ctx context.Context, tx *sql.Tx, ev StaffEvent) erro
 // KindForbidden or KindConflict; bad input is KindInvalid, and nothing is stored then.
 func (db *DB) CaseAction(ctx context.Context, actor domain.Actor, id int64, in CaseInput) (CaseResult, error) {
 	var res CaseResult
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		res, err = db.caseActionTx(ctx, tx, actor, id, in, false)
 		return err
@@ -503,7 +503,7 @@ type OverdueAssignment struct {
 // most once a day.
 func (db *DB) RemindOverdue(ctx context.Context) ([]OverdueAssignment, error) {
 	var out []OverdueAssignment
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		rows, err := tx.QueryContext(ctx, `SELECT a.id, c.id, c.number, a.org_id, c.town_id, o.name FROM case_assignments a
 			JOIN cases c ON c.id = a.case_id JOIN orgs o ON o.id = a.org_id
@@ -553,7 +553,7 @@ func (db *DB) RemindOverdue(ctx context.Context) ([]OverdueAssignment, error) {
 func (db *DB) RegisterCoordination(ctx context.Context, actor domain.Actor, n NewCase, lead int64, assists []int64) (RegisteredCase, error) {
 	n.Channel, n.Category = casework.ChannelCoordination, casework.CategoryCoordination
 	var out RegisteredCase
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if out, err = db.RegisterCaseTx(ctx, tx, actor, n); err != nil {
 			return err

@@ -108,7 +108,7 @@ func (db *DB) CitizenRateCase(ctx context.Context, townID int64, code, mobile st
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := db.caseIDByCode(ctx, tx, townID, code, mobile)
 		if err != nil {
 			return err

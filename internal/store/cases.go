@@ -203,7 +203,7 @@ type RegisteredCase struct {
 // still pending or already has an open case is a conflict.
 func (db *DB) RegisterCase(ctx context.Context, actor domain.Actor, n NewCase) (RegisteredCase, error) {
 	var out RegisteredCase
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = db.RegisterCaseTx(ctx, tx, actor, n)
 		return err

@@ -100,7 +100,7 @@ func (db *DB) CreateChat(ctx context.Context, townID int64, n NewChat) (Chat, er
 		return Chat{}, err
 	}
 	var c Chat
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		var recent int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM chats WHERE ip_hash = $1 AND created_at > $2`, n.IPHash, now.Add(-time.Hour)).Scan(&recent); err != nil {
@@ -250,7 +250,7 @@ func (db *DB) VisitorMessage(ctx context.Context, tokenHash, body string) (ChatM
 	if err := checkChatBody(body); err != nil {
 		return m, err
 	}
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		var state string
 		err := tx.QueryRowContext(ctx, `SELECT id, state FROM chats WHERE token_hash = $1`, tokenHash).Scan(&id, &state)
@@ -282,7 +282,7 @@ func (db *DB) AgentMessage(ctx context.Context, actor domain.Actor, chatID int64
 	if err := checkChatBody(body); err != nil {
 		return m, err
 	}
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.ownChat(ctx, tx, actor, chatID); err != nil {
 			return err
 		}
@@ -326,7 +326,7 @@ func (db *DB) ownChat(ctx context.Context, q querier, actor domain.Actor, chatID
 // TakeChat lets an agent take a waiting chat; a chat another agent took first is a conflict.
 func (db *DB) TakeChat(ctx context.Context, actor domain.Actor, chatID int64) (ChatMessage, error) {
 	var m ChatMessage
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		res, err := tx.ExecContext(ctx, `UPDATE chats SET state = 'active', agent_id = $1, agent_name = $2, taken_at = $3, updated_at = $3
 			WHERE id = $4 AND town_id = $5 AND state = 'waiting'`, actor.AccountID, actor.Name, now, chatID, actor.TownID)
@@ -347,7 +347,7 @@ func (db *DB) TakeChat(ctx context.Context, actor domain.Actor, chatID int64) (C
 // TransferChat hands a chat the actor holds to another agent of the town.
 func (db *DB) TransferChat(ctx context.Context, actor domain.Actor, chatID, toAccountID int64) (ChatMessage, error) {
 	var m ChatMessage
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.ownChat(ctx, tx, actor, chatID); err != nil {
 			return err
 		}
@@ -375,7 +375,7 @@ func (db *DB) TransferChat(ctx context.Context, actor domain.Actor, chatID, toAc
 // EndChat ends a chat the actor holds, marking whether the visitor's question was resolved.
 func (db *DB) EndChat(ctx context.Context, actor domain.Actor, chatID int64, resolved bool) (ChatMessage, error) {
 	var m ChatMessage
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.ownChat(ctx, tx, actor, chatID); err != nil {
 			return err
 		}
@@ -401,15 +401,17 @@ func (db *DB) RateChat(ctx context.Context, tokenHash string, r CitizenRating) e
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	res, err := db.sql.ExecContext(ctx, `UPDATE chats SET rating = $1, rating_reason = $2, updated_at = $3 WHERE token_hash = $4 AND state = 'ended'`,
-		string(r.Rating), r.Reason, db.now(), tokenHash)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return domain.Conflict("咨询结束后才能评价。")
-	}
-	return nil
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE chats SET rating = $1, rating_reason = $2, updated_at = $3 WHERE token_hash = $4 AND state = 'ended'`,
+			string(r.Rating), r.Reason, db.now(), tokenHash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.Conflict("咨询结束后才能评价。")
+		}
+		return nil
+	})
 }
 
 // ChatToCase registers a case from a chat, with the chat's visitor as the citizen and the
@@ -417,7 +419,7 @@ func (db *DB) RateChat(ctx context.Context, tokenHash string, r CitizenRating) e
 // ended, may do it; a chat becomes at most one case.
 func (db *DB) ChatToCase(ctx context.Context, actor domain.Actor, chatID int64, category casework.Category, title string) (RegisteredCase, error) {
 	var out RegisteredCase
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var nameEnc, phoneEnc, topic, state string
 		var agent sql.NullInt64
 		var cases int

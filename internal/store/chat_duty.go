@@ -43,7 +43,7 @@ func (db *DB) SaveDutyHours(ctx context.Context, actor domain.Actor, hours strin
 	if !dutyHoursPattern.MatchString(hours) || hours[:5] >= hours[6:] {
 		return &domain.Error{Kind: domain.KindInvalid, Message: "值班时间格式应为 08:30-17:30，且结束晚于开始。", Fields: map[string]string{"hours": "请按 08:30-17:30 的格式填写。"}}
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.putSetting(ctx, tx, actor.TownID, SettingDutyHours, hours); err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (db *DB) SetRoster(ctx context.Context, actor domain.Actor, day string, acc
 	if _, err := domain.ParseDate(day); err != nil {
 		return &domain.Error{Kind: domain.KindInvalid, Message: "请选择日期。", Fields: map[string]string{"day": "请选择日期。"}}
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts a JOIN account_roles r ON r.account_id = a.id AND r.role = 'agent'
 			WHERE a.id = $1 AND a.town_id = $2`, accountID, actor.TownID).Scan(&n); err != nil {
@@ -155,12 +155,7 @@ func (db *DB) CannedReplies(ctx context.Context, actor domain.Actor) ([]CannedRe
 
 // AddCannedReply adds a canned reply to the actor's town.
 func (db *DB) AddCannedReply(ctx context.Context, actor domain.Actor, body string) error {
-	return db.addCannedReply(ctx, db.sql, actor, body)
-}
-
-// AddCannedReplyTx is AddCannedReply inside a caller's transaction.
-func (db *DB) AddCannedReplyTx(ctx context.Context, tx *sql.Tx, actor domain.Actor, body string) error {
-	return db.addCannedReply(ctx, tx, actor, body)
+	return db.inTx(ctx, func(tx *sql.Tx) error { return db.addCannedReply(ctx, tx, actor, body) })
 }
 
 func (db *DB) addCannedReply(ctx context.Context, q querier, actor domain.Actor, body string) error {
@@ -180,7 +175,7 @@ func (db *DB) addCannedReply(ctx context.Context, q querier, actor domain.Actor,
 
 // DeleteCannedReply removes a canned reply of the actor's town.
 func (db *DB) DeleteCannedReply(ctx context.Context, actor domain.Actor, id int64) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM chat_canned_replies WHERE id = $1 AND town_id = $2`, id, actor.TownID)
 		if err != nil {
 			return err

@@ -20,7 +20,7 @@ type ServiceFigures struct {
 	CasesByChannel       map[casework.Channel]int
 	Cases                int
 	CasesResolved        int
-	ReplyOnTime          Ratio
+	ReplyOnTime          Ratio // a resolution without a separate reply answers the citizen too
 	ResolveOnTime        Ratio
 	Satisfaction         Ratio
 	Disputes             int
@@ -85,8 +85,8 @@ func (db *DB) ServiceStats(ctx context.Context, townID int64, from, to time.Time
 	now := db.now()
 	err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN `+solvedCond+` THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND c.replied_at IS NOT NULL AND c.replied_at <= c.reply_due_at THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND (c.replied_at IS NOT NULL OR c.reply_due_at < $4) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND COALESCE(c.replied_at, c.resolved_at) <= c.reply_due_at THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND (COALESCE(c.replied_at, c.resolved_at) IS NOT NULL OR c.reply_due_at < $4) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.resolve_due_at IS NOT NULL AND c.resolved_at IS NOT NULL AND c.resolved_at <= c.resolve_due_at THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.resolve_due_at IS NOT NULL AND (c.resolved_at IS NOT NULL OR c.resolve_due_at < $4) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END), 0),
@@ -185,7 +185,7 @@ func (db *DB) ServiceUnitStats(ctx context.Context, townID int64, from, to time.
 	now := db.now()
 	rows, err := db.sql.QueryContext(ctx, `SELECT o.name, COUNT(*),
 		COALESCE(SUM(CASE WHEN a.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN a.replied_at IS NOT NULL AND a.replied_at <= a.reply_due_at THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN COALESCE(a.replied_at, a.resolved_at) <= a.reply_due_at THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN a.resolved_at IS NOT NULL THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN a.active AND a.resolved_at IS NULL AND a.resolve_due_at < $4 THEN 1 ELSE 0 END), 0)
 		FROM case_assignments a JOIN cases c ON c.id = a.case_id JOIN orgs o ON o.id = a.org_id
