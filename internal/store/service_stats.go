@@ -187,7 +187,8 @@ func (db *DB) ServiceUnitStats(ctx context.Context, townID int64, from, to time.
 		COALESCE(SUM(CASE WHEN a.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN COALESCE(a.replied_at, a.resolved_at) <= a.reply_due_at THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN a.resolved_at IS NOT NULL THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN a.active AND a.resolved_at IS NULL AND a.resolve_due_at < $4 THEN 1 ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN a.active AND a.resolved_at IS NULL AND a.resolve_due_at < $4
+			AND c.state IN ('dispatched', 'acknowledged', 'in_progress', 'replied') THEN 1 ELSE 0 END), 0)
 		FROM case_assignments a JOIN cases c ON c.id = a.case_id JOIN orgs o ON o.id = a.org_id
 		WHERE c.town_id = $1 AND a.lead AND a.dispatched_at >= $2 AND a.dispatched_at < $3
 		GROUP BY o.id, o.name, o.sort_order ORDER BY COUNT(*) DESC, o.sort_order, o.id`, townID, from.UTC(), to.UTC(), now)
