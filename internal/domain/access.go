@@ -167,7 +167,7 @@ var RolePermissions = map[Role][]Permission{
 	RoleAuditAdmin:    {PermSignedIn, PermAuditRead},
 	RoleEditor: {PermSignedIn, PermArticlesEdit, PermArticlesReview, PermColumnsManage, PermNoticesReceive,
 		PermWorkGroup, PermStatsView},
-	RoleDispatcher: {PermSignedIn, PermCasesView, PermCasesDispatch, PermCasesHandle, PermCoordinationManage, PermPersonalInfo,
+	RoleDispatcher: {PermSignedIn, PermBoardModerate, PermCasesView, PermCasesDispatch, PermCasesHandle, PermCoordinationManage, PermPersonalInfo,
 		PermNoticesReceive, PermWorkGroup, PermStatsView},
 	RoleCoordinator: {PermSignedIn, PermNoticesIssue, PermNoticesReceive, PermReportsManage, PermInfoReportsReview,
 		PermInquiriesAnswer, PermCasesView, PermCoordinationManage, PermWorkGroup, PermStatsView},

@@ -2,11 +2,9 @@ package web
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"regexp"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/png"
@@ -14,6 +12,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,10 +41,10 @@ func TestServiceRoutesPerRole(t *testing.T) {
 			{"/chat", map[string]int{"": 200}},
 			{"/chat/room", map[string]int{"": 404}},
 			{"/board/999999", map[string]int{"": 404}},
-			{"/admin/board", map[string]int{"": 303, "moderator": 200}},
-			{"/admin/board/words", map[string]int{"": 303, "moderator": 200}},
-			{"/admin/board/1", map[string]int{"": 303, "moderator": 200}},
-			{"/admin/board/999999", map[string]int{"": 303, "moderator": 404}},
+			{"/admin/board", map[string]int{"": 303, "moderator": 200, "dispatcher": 200}},
+			{"/admin/board/words", map[string]int{"": 303, "moderator": 200, "dispatcher": 200}},
+			{"/admin/board/1", map[string]int{"": 303, "moderator": 200, "dispatcher": 200}},
+			{"/admin/board/999999", map[string]int{"": 303, "moderator": 404, "dispatcher": 404}},
 			{"/admin/cases", map[string]int{"": 303, "dispatcher": 200, "coordinator": 200, "agent": 200, "ecology": 200, "police": 200, "yuefeng": 200, "grid": 200}},
 			{"/admin/cases/" + brine, map[string]int{"": 303, "dispatcher": 200, "coordinator": 404, "agent": 404, "ecology": 200, "police": 404, "yuefeng": 404, "grid": 404}},
 			{"/admin/cases/" + brine + "/sheet?kind=dispatch", map[string]int{"": 303, "dispatcher": 200, "coordinator": 404, "agent": 404, "ecology": 200, "police": 404, "yuefeng": 404, "grid": 404}},
