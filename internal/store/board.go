@@ -32,6 +32,10 @@ type NewPost struct {
 	Source      string // "board", or "chat" for a message left outside duty hours
 	Flagged     []string
 	FileIDs     []int64
+	// CaptchaHash and CaptchaAnswer, when set, use the captcha in the transaction that stores
+	// the post, so a post costs one write transaction.
+	CaptchaHash   string
+	CaptchaAnswer string
 }
 
 // PostReceipt is what the visitor sees after posting.
@@ -108,6 +112,11 @@ func (db *DB) CreatePost(ctx context.Context, townID int64, in NewPost) (rec Pos
 			return nil
 		} else if domain.ErrorKind(err) != domain.KindNotFound {
 			return err
+		}
+		if in.CaptchaHash != "" {
+			if err := db.useCaptcha(ctx, tx, in.CaptchaHash, in.CaptchaAnswer); err != nil {
+				return err
+			}
 		}
 		now := db.now()
 		phoneHash := db.keys.Hash(in.Phone)

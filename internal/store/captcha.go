@@ -35,9 +35,13 @@ var ErrCaptchaWrong = &domain.Error{Kind: domain.KindInvalid, Message: "验证�
 // UseCaptcha marks a captcha used and checks the answer, in one statement so that two requests
 // racing with the same captcha cannot both pass. A captcha takes one attempt, right or wrong.
 func (db *DB) UseCaptcha(ctx context.Context, idHash, answer string) error {
+	return db.useCaptcha(ctx, db.sql, idHash, answer)
+}
+
+func (db *DB) useCaptcha(ctx context.Context, q querier, idHash, answer string) error {
 	now := db.now()
 	var want string
-	err := db.sql.QueryRowContext(ctx, `UPDATE captchas SET used_at = $1 WHERE id_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING answer`,
+	err := q.QueryRowContext(ctx, `UPDATE captchas SET used_at = $1 WHERE id_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING answer`,
 		now, idHash).Scan(&want)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrCaptchaUsed
@@ -47,6 +51,25 @@ func (db *DB) UseCaptcha(ctx context.Context, idHash, answer string) error {
 	}
 	if answer != want {
 		return ErrCaptchaWrong
+	}
+	return nil
+}
+
+// CheckCaptcha checks an answer without a write when it is right, so that the write that uses
+// the captcha can join the transaction that stores the post (see NewPost.CaptchaHash). A wrong
+// answer uses the captcha up at once; an unknown, used or expired captcha is ErrCaptchaUsed.
+func (db *DB) CheckCaptcha(ctx context.Context, idHash, answer string) error {
+	var want string
+	err := db.sql.QueryRowContext(ctx, `SELECT answer FROM captchas WHERE id_hash = $1 AND used_at IS NULL AND expires_at > $2`,
+		idHash, db.now()).Scan(&want)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrCaptchaUsed
+	}
+	if err != nil {
+		return err
+	}
+	if answer != want {
+		return db.UseCaptcha(ctx, idHash, answer)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"errors"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -138,7 +139,8 @@ func (s *Server) boardSubmit(w http.ResponseWriter, r *http.Request) error {
 		formInvalid(&data.Page, err)
 		return s.renderBoardForm(w, r, http.StatusUnprocessableEntity, data, data.CaptchaID == "")
 	}
-	if err := s.db.UseCaptcha(r.Context(), hashToken(data.CaptchaID), board.NormalizeAnswer(r.PostFormValue("captcha_answer"))); err != nil {
+	captchaHash, answer := hashToken(data.CaptchaID), board.NormalizeAnswer(r.PostFormValue("captcha_answer"))
+	if err := s.db.CheckCaptcha(r.Context(), captchaHash, answer); err != nil {
 		if !formInvalid(&data.Page, err) {
 			return err
 		}
@@ -157,7 +159,7 @@ func (s *Server) boardSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := store.NewPost{Post: data.Post, SubmitToken: token, IPHash: ipHash, Source: data.Source,
+	in := store.NewPost{Post: data.Post, SubmitToken: token, IPHash: ipHash, Source: data.Source, CaptchaHash: captchaHash, CaptchaAnswer: answer,
 		Flagged: board.CachedMatcher(words).Find(data.Post.Title, data.Post.Body, data.Post.Name, data.Post.Address)}
 	visitor := domain.Actor{TownID: town.ID, Name: "访客", IP: s.clientIP(r)}
 	for _, p := range photos {
@@ -169,6 +171,9 @@ func (s *Server) boardSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	rec, _, err := s.db.CreatePost(r.Context(), town.ID, in)
 	if err != nil {
+		if errors.Is(err, store.ErrCaptchaUsed) && formInvalid(&data.Page, err) {
+			return s.renderBoardForm(w, r, http.StatusBadRequest, data, true)
+		}
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "board/receipt", &boardReceiptPage{Page: Page{Title: "留言已提交"}, Receipt: rec})

@@ -57,7 +57,9 @@ func (t *localChatTransport) Publish(topic string, ev chatEvent) {
 }
 
 func (t *localChatTransport) Subscribe(topic string) (<-chan chatEvent, func()) {
-	ch := make(chan chatEvent, 32)
+	// A small buffer keeps a waiting visitor's stream cheap; a subscriber that falls behind
+	// catches up from the database on reconnect.
+	ch := make(chan chatEvent, 8)
 	t.mu.Lock()
 	if t.subs[topic] == nil {
 		t.subs[topic] = map[chan chatEvent]struct{}{}
