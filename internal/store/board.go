@@ -673,7 +673,7 @@ func (db *DB) CitizenFollowUp(ctx context.Context, townID int64, code, mobile, b
 type CitizenRating struct {
 	Rating casework.Rating
 	Reason string
-	// NotSolved asks to reopen the case because the problem is still there.
+	// NotSolved requests reopening the case because the problem is still there.
 	NotSolved bool
 }
 
@@ -751,7 +751,7 @@ func (db *DB) SaveSensitiveWords(ctx context.Context, actor domain.Actor, list s
 }
 
 // PostReceiptByToken returns the receipt of the post created with a form token, so that a form
-// submitted twice shows the same receipt; it is not found when no post has that token.
+// submitted twice shows the same receipt. It is KindNotFound when no post has that token.
 func (db *DB) PostReceiptByToken(ctx context.Context, townID int64, token string) (PostReceipt, error) {
 	return db.receiptByToken(ctx, db.sql, townID, token)
 }

@@ -61,7 +61,7 @@ func randomToken() string {
 }
 
 // newCaptcha stores a fresh question for the form and returns its id and text. An address that
-// asks for too many is refused with KindTooMany.
+// requests too many gets KindTooMany.
 func (s *Server) newCaptcha(r *http.Request) (id, question string, err error) {
 	ipHash := s.ipHash(r)
 	n, err := s.db.CountCaptchas(r.Context(), ipHash, s.db.Now().Add(-10*time.Minute))
@@ -106,9 +106,9 @@ type boardReceiptPage struct {
 	Receipt store.PostReceipt
 }
 
-// boardSubmit takes a visitor's post. Order matters: a repeated submit shows the first receipt;
-// the fields are validated before the captcha is spent; the captcha, the limits and the photos
-// are checked before anything is stored.
+// boardSubmit takes a visitor's post. A repeated submit shows the first receipt. The fields are
+// validated before the captcha is spent, and the captcha, the limits and the photos are checked
+// before anything is stored.
 func (s *Server) boardSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := upload.LimitRequest(w, r, upload.Photos, 64<<10); err != nil {
 		return err
