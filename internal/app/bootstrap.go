@@ -72,8 +72,20 @@ func insertChildOrg(ctx context.Context, db *store.DB, tx *sql.Tx, parent int64,
 	return db.CreateOrgTx(ctx, tx, domain.Actor{TownID: parent, Name: "系统初始化"}, domain.Org{ParentID: parent, Kind: kind, Name: name})
 }
 
-// registerJobs adds the scheduled work of the foundation: expired sessions and old audit records.
+// registerJobs adds the scheduled work: expired sessions and old audit records (foundation);
+// overdue case reminders and used captchas (public service).
 func registerJobs(r *jobs.Runner, e *env, log *slog.Logger) {
+	r.Add(jobs.Job{Name: "cases.remind_overdue", Every: time.Hour, Run: func(ctx context.Context) error {
+		list, err := e.db.RemindOverdue(ctx)
+		if err == nil && len(list) > 0 {
+			log.Info("overdue case reminders recorded", "count", len(list))
+		}
+		return err
+	}})
+	r.Add(jobs.Job{Name: "captchas.purge", Every: 6 * time.Hour, Run: func(ctx context.Context) error {
+		_, err := e.db.PurgeCaptchas(ctx)
+		return err
+	}})
 	r.Add(jobs.Job{Name: "sessions.cleanup", Every: time.Hour, Run: func(ctx context.Context) error {
 		n, err := e.db.DeleteExpiredSessions(ctx, 8*time.Hour)
 		if err == nil && n > 0 {

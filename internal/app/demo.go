@@ -8,11 +8,12 @@ import (
 
 	"pingan/internal/config"
 	"pingan/internal/demo"
+	"pingan/internal/demo/full"
 	"pingan/internal/domain"
 )
 
 // demoSteps are the feature areas' additions to the demo town, in order.
-var demoSteps = []demo.Step{}
+var demoSteps = full.Steps
 
 func runDemo(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("demo", cio)

@@ -80,6 +80,10 @@ func Restore(ctx context.Context, r io.Reader, ids []age.Identity, t Target) (Ma
 				if n > 0 {
 					return m, errors.New("the target PostgreSQL database already holds data: restore into an empty one")
 				}
+				// Migrations seed some tables (the holiday calendar); the dump holds those rows too.
+				if err := emptyTables(ctx, pg, m.Tables); err != nil {
+					return m, err
+				}
 			}
 			continue
 		}
@@ -187,6 +191,24 @@ func resetSequences(ctx context.Context, db *sql.DB, tables []string) error {
 		if _, err := db.ExecContext(ctx, `SELECT setval($1, COALESCE((SELECT MAX(id) FROM `+quoteIdent(t)+`), 0) + 1, false)`, seq.String); err != nil {
 			return fmt.Errorf("reset sequence of %s: %w", t, err)
 		}
+	}
+	return nil
+}
+
+// emptyTables removes the rows that migrations seeded in a new database, so that the dump's
+// copy of them can be inserted. The caller has checked that the database holds no user data.
+func emptyTables(ctx context.Context, db *sql.DB, tables []string) error {
+	var names []string
+	for _, t := range tables {
+		if !skipTables[t] {
+			names = append(names, quoteIdent(t))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `TRUNCATE `+strings.Join(names, ", ")); err != nil {
+		return fmt.Errorf("empty the target tables: %w", err)
 	}
 	return nil
 }

@@ -126,11 +126,15 @@ const (
 
 	PermBoardModerate Permission = "board.moderate" // 审核留言
 	PermChatAgent     Permission = "chat.agent"     // 在线咨询坐席
+	PermCasesView     Permission = "cases.view"     // 查看本单位相关工单
 	PermCasesDispatch Permission = "cases.dispatch" // 受理、交办、督办工单
 	PermCasesHandle   Permission = "cases.handle"   // 签收、办理工单
 	PermCasesLocal    Permission = "cases.local"    // 在村（社区）登记、化解纠纷
-	PermPersonalInfo  Permission = "pii.view"       // 查看群众完整个人信息
-	PermStatsView     Permission = "stats.view"     // 查看统计
+	// PermCoordinationManage lets the center register coordination matters and dispatch them to
+	// several units; dispatchers hold it with every other case, coordinators hold it alone.
+	PermCoordinationManage Permission = "coordination.manage" // 登记、交办协调事项
+	PermPersonalInfo       Permission = "pii.view"            // 查看群众完整个人信息
+	PermStatsView          Permission = "stats.view"          // 查看统计
 )
 
 var permissionLabels = map[Permission]string{
@@ -142,8 +146,8 @@ var permissionLabels = map[Permission]string{
 	PermReportsManage: "设计、下发、审核报表", PermReportsSubmit: "填报报表",
 	PermInfoReportsReview: "采用上报信息", PermInfoReportsSubmit: "上报信息",
 	PermInquiriesAnswer: "答复询问事项", PermInquiriesAsk: "提出询问事项", PermWorkGroup: "使用工作群",
-	PermBoardModerate: "审核留言", PermChatAgent: "在线咨询坐席", PermCasesDispatch: "受理、交办、督办工单",
-	PermCasesHandle: "签收、办理工单", PermCasesLocal: "就地登记、化解矛盾纠纷",
+	PermBoardModerate: "审核留言", PermChatAgent: "在线咨询坐席", PermCasesView: "查看本单位相关工单", PermCasesDispatch: "受理、交办、督办工单",
+	PermCasesHandle: "签收、办理工单", PermCasesLocal: "就地登记、化解矛盾纠纷", PermCoordinationManage: "登记、交办协调事项",
 	PermPersonalInfo: "查看群众完整个人信息", PermStatsView: "查看统计",
 }
 
@@ -163,17 +167,17 @@ var RolePermissions = map[Role][]Permission{
 	RoleAuditAdmin:    {PermSignedIn, PermAuditRead},
 	RoleEditor: {PermSignedIn, PermArticlesEdit, PermArticlesReview, PermColumnsManage, PermNoticesReceive,
 		PermWorkGroup, PermStatsView},
-	RoleDispatcher: {PermSignedIn, PermCasesDispatch, PermCasesHandle, PermPersonalInfo, PermNoticesReceive,
-		PermWorkGroup, PermStatsView},
+	RoleDispatcher: {PermSignedIn, PermBoardModerate, PermCasesView, PermCasesDispatch, PermCasesHandle, PermCoordinationManage, PermPersonalInfo,
+		PermNoticesReceive, PermWorkGroup, PermStatsView},
 	RoleCoordinator: {PermSignedIn, PermNoticesIssue, PermNoticesReceive, PermReportsManage, PermInfoReportsReview,
-		PermInquiriesAnswer, PermWorkGroup, PermStatsView},
+		PermInquiriesAnswer, PermCasesView, PermCoordinationManage, PermWorkGroup, PermStatsView},
 	RoleModerator: {PermSignedIn, PermBoardModerate, PermPersonalInfo, PermNoticesReceive, PermWorkGroup},
-	RoleAgent:     {PermSignedIn, PermChatAgent, PermNoticesReceive, PermWorkGroup},
-	RoleUnitHandler: {PermSignedIn, PermCasesHandle, PermNoticesReceive, PermInquiriesAsk, PermInquiriesAnswer,
+	RoleAgent:     {PermSignedIn, PermChatAgent, PermCasesView, PermNoticesReceive, PermWorkGroup},
+	RoleUnitHandler: {PermSignedIn, PermCasesView, PermCasesHandle, PermNoticesReceive, PermInquiriesAsk, PermInquiriesAnswer,
 		PermInfoReportsSubmit, PermReportsSubmit, PermWorkGroup},
 	RoleReporter: {PermSignedIn, PermArticlesContribute, PermNoticesReceive, PermReportsSubmit,
-		PermInfoReportsSubmit, PermInquiriesAsk, PermCasesLocal, PermWorkGroup},
-	RoleGridWorker: {PermSignedIn, PermCasesLocal, PermCasesHandle, PermNoticesReceive, PermWorkGroup},
+		PermInfoReportsSubmit, PermInquiriesAsk, PermCasesView, PermCasesLocal, PermWorkGroup},
+	RoleGridWorker: {PermSignedIn, PermCasesView, PermCasesLocal, PermCasesHandle, PermNoticesReceive, PermWorkGroup},
 }
 
 // AllPermissions lists every permission in the order of the admin page.
@@ -182,8 +186,8 @@ var AllPermissions = []Permission{PermSignedIn, PermOrgsManage, PermAccountsMana
 	PermArticlesEdit, PermArticlesReview, PermArticlesContribute, PermColumnsManage,
 	PermNoticesIssue, PermNoticesReceive, PermReportsManage, PermReportsSubmit,
 	PermInfoReportsReview, PermInfoReportsSubmit, PermInquiriesAnswer, PermInquiriesAsk, PermWorkGroup,
-	PermBoardModerate, PermChatAgent, PermCasesDispatch, PermCasesHandle, PermCasesLocal,
-	PermPersonalInfo, PermStatsView}
+	PermBoardModerate, PermChatAgent, PermCasesView, PermCasesDispatch, PermCasesHandle, PermCasesLocal,
+	PermCoordinationManage, PermPersonalInfo, PermStatsView}
 
 // RoleHas reports whether role r grants permission p.
 func RoleHas(r Role, p Permission) bool { return slices.Contains(RolePermissions[r], p) }

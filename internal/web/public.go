@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"pingan/internal/store"
 )
 
 //go:embed static
@@ -31,8 +33,16 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 
 type homePage struct {
 	Page
+	// Replies are the latest public replies of the message board.
+	Replies []store.PublicReply
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "home", &homePage{Page: Page{Title: "首页"}})
+	data := &homePage{Page: Page{Title: "首页"}}
+	if town, err := s.db.FirstTown(r.Context()); err == nil {
+		if data.Replies, err = s.db.LatestPublicReplies(r.Context(), town.ID, 8); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, http.StatusOK, "home", data)
 }

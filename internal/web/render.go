@@ -55,6 +55,8 @@ var templateFuncs = template.FuncMap{
 	"itoa":         func(v int64) string { return strconv.FormatInt(v, 10) },
 	"roleHas":      func(r domain.Role, p domain.Permission) bool { return domain.RoleHas(r, p) },
 	"permLabel":    func(p domain.Permission) string { return p.Label() },
+	"waitLabel":    waitLabel,
+	"pct":          func(rate float64) float64 { return rate * 100 },
 }
 
 func containsRole(roles []domain.Role, r domain.Role) bool {

@@ -18,6 +18,23 @@ func (s *Server) routeTable() []route {
 		// The public portal.
 		{"GET /{$}", public, s.home},
 
+		// Public service: the message board, progress queries and live consultation.
+		{"GET /board", public, s.boardList},
+		{"GET /board/new", public, s.boardForm},
+		{"POST /board", public, s.boardSubmit},
+		{"GET /board/{id}", public, s.boardPost},
+		{"GET /board/{id}/photos/{file}", public, s.boardPhoto},
+		{"GET /query", public, s.queryForm},
+		{"POST /query", public, s.queryOpen},
+		{"POST /query/follow-up", public, s.queryFollowUp},
+		{"POST /query/rate", public, s.queryRate},
+		{"GET /chat", public, s.chatStart},
+		{"POST /chat", public, s.chatCreate},
+		{"GET /chat/room", public, s.chatRoom},
+		{"GET /chat/events", public, s.chatVisitorEvents},
+		{"POST /chat/messages", public, s.chatVisitorSend},
+		{"POST /chat/rate", public, s.chatVisitorRate},
+
 		// Sign-in and the signed-in account itself.
 		{"GET /signin", public, s.signInForm},
 		{"POST /signin", public, s.signIn},
@@ -72,6 +89,46 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/security", domain.PermSecurityPolicy, s.securityForm},
 		{"POST /admin/security", domain.PermSecurityPolicy, s.securityUpdate},
 		{"GET /admin/permissions", domain.PermPermissionsView, s.permissionTable},
+
+		// Back office: message board moderation.
+		{"GET /admin/board", domain.PermBoardModerate, s.boardQueue},
+		{"GET /admin/board/words", domain.PermBoardModerate, s.wordsForm},
+		{"POST /admin/board/words", domain.PermBoardModerate, s.wordsSave},
+		{"GET /admin/board/{id}", domain.PermBoardModerate, s.boardStaffPost},
+		{"GET /admin/board/{id}/photos/{file}", domain.PermBoardModerate, s.boardStaffPhoto},
+		{"POST /admin/board/{id}/moderate", domain.PermBoardModerate, s.boardModerate},
+		{"POST /admin/board/{id}/reply", domain.PermBoardModerate, s.boardReply},
+		{"POST /admin/board/{id}/register", domain.PermCasesDispatch, s.boardRegister},
+
+		// Back office: cases. The store scopes each case to the actor and the workflow decides
+		// each step, so one permission opens the pages.
+		{"GET /admin/cases", domain.PermCasesView, s.caseList},
+		{"GET /admin/cases/new", domain.PermCasesView, s.caseNewForm},
+		{"POST /admin/cases", domain.PermCasesView, s.caseCreate},
+		{"GET /admin/cases/{id}", domain.PermCasesView, s.caseDetail},
+		{"POST /admin/cases/{id}/action", domain.PermCasesView, s.caseAction},
+		{"GET /admin/cases/{id}/files/{file}", domain.PermCasesView, s.caseFile},
+		{"GET /admin/cases/{id}/sheet", domain.PermCasesView, s.caseSheet},
+		{"GET /admin/coordination", domain.PermCoordinationManage, s.coordinationList},
+		{"GET /admin/coordination/new", domain.PermCoordinationManage, s.coordinationNewForm},
+		{"POST /admin/coordination", domain.PermCoordinationManage, s.coordinationCreate},
+		{"GET /admin/calendar", domain.PermSettingsManage, s.calendarForm},
+		{"POST /admin/calendar", domain.PermSettingsManage, s.calendarSave},
+		{"GET /admin/service-stats", domain.PermStatsView, s.serviceStats},
+		{"GET /admin/service-stats.xlsx", domain.PermStatsView, s.serviceStatsExport},
+
+		// Back office: live consultation (staff on duty).
+		{"GET /admin/chat", domain.PermChatAgent, s.chatQueue},
+		{"GET /admin/chat/events", domain.PermChatAgent, s.chatQueueEvents},
+		{"GET /admin/chat/settings", domain.PermChatAgent, s.chatSettings},
+		{"POST /admin/chat/settings", domain.PermChatAgent, s.chatSettingsSave},
+		{"GET /admin/chat/{id}", domain.PermChatAgent, s.chatAgentRoom},
+		{"GET /admin/chat/{id}/events", domain.PermChatAgent, s.chatAgentEvents},
+		{"POST /admin/chat/{id}/take", domain.PermChatAgent, s.chatTake()},
+		{"POST /admin/chat/{id}/messages", domain.PermChatAgent, s.chatAgentSend()},
+		{"POST /admin/chat/{id}/transfer", domain.PermChatAgent, s.chatTransfer()},
+		{"POST /admin/chat/{id}/end", domain.PermChatAgent, s.chatEnd()},
+		{"POST /admin/chat/{id}/case", domain.PermChatAgent, s.chatToCase},
 
 		// Back office: the audit trail (audit administrator).
 		{"GET /admin/audit", domain.PermAuditRead, s.auditList},

@@ -15,6 +15,7 @@ import (
 	"pingan/internal/config"
 	"pingan/internal/domain"
 	"pingan/internal/files"
+	"pingan/internal/notify"
 	"pingan/internal/password"
 	"pingan/internal/stats"
 	"pingan/internal/store"
@@ -32,6 +33,7 @@ type Server struct {
 	sources []stats.Source
 	pages   map[string]*template.Template
 	routes  []route
+	svc     *service
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
 	// It is made at the first such sign-in, not at start-up, to keep start-up quick and small.
 	dummyOnce sync.Once
@@ -50,6 +52,8 @@ type Deps struct {
 	Config config.Config
 	// StatsSources compute the figures of the dashboard; the same list serves `pingan stats`.
 	StatsSources []stats.Source
+	// Gateway sends messages to citizens; nil means the logging gateway.
+	Gateway notify.Gateway
 }
 
 // New builds a Server and parses every template, so that a broken template fails at start-up.
@@ -60,6 +64,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
+	s.svc = newService(d)
 	s.routes = s.routeTable()
 	return s, nil
 }

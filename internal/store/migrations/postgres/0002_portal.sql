@@ -1,0 +1,1 @@
+-- Placeholder for the news portal's migration, which lands from its own branch.

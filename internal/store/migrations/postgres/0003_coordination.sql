@@ -1,0 +1,1 @@
+-- Placeholder for the coordination platform's migration, which lands from its own branch.

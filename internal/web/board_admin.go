@@ -1,0 +1,141 @@
+package web
+
+import (
+	"net/http"
+
+	"pingan/internal/board"
+	"pingan/internal/casework"
+	"pingan/internal/domain"
+	"pingan/internal/store"
+	"pingan/internal/upload"
+)
+
+type boardQueuePage struct {
+	Page
+	Posts    []store.BoardPost
+	Status   board.Status
+	Statuses []board.Status
+	Pager    Pager
+}
+
+func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
+	status := board.Status(r.URL.Query().Get("status"))
+	if r.URL.Query().Get("status") == "" {
+		status = board.Pending
+	}
+	if status == "all" {
+		status = ""
+	}
+	posts, total, err := s.db.ListPostsForStaff(r.Context(), s.actor(r), store.PostFilter{Status: status, Page: store.Page{Number: pageNumber(r), Size: 20}})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "admin/board/queue", &boardQueuePage{Page: Page{Title: "留言审核"}, Posts: posts, Status: status,
+		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Pager: newPager(r, pageNumber(r), 20, total)})
+}
+
+type boardStaffPage struct {
+	Page
+	Post       store.BoardPost
+	Categories []casework.CategoryInfo
+	CanCase    bool
+}
+
+func (s *Server) boardStaffPost(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	actor := s.actor(r)
+	p, err := s.db.PostForStaff(r.Context(), actor, id, r.URL.Query().Get("reveal") == "1")
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "admin/board/post", &boardStaffPage{Page: Page{Title: "留言详情"}, Post: p,
+		Categories: casework.Categories, CanCase: actor.Can(domain.PermCasesDispatch)})
+}
+
+func (s *Server) boardModerate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.db.ModeratePost(r.Context(), s.actor(r), id, r.PostFormValue("decision"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	return redirectFlash(w, r, "/admin/board/"+itoa(id), "审核结果已保存。")
+}
+
+func (s *Server) boardReply(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	msg, err := s.db.ReplyToPost(r.Context(), s.actor(r), id, r.PostFormValue("reply"))
+	if err != nil {
+		return err
+	}
+	s.sendCitizen(r.Context(), []store.CitizenMessage{msg})
+	return redirectFlash(w, r, "/admin/board/"+itoa(id), "答复已发布。")
+}
+
+// boardRegister registers a moderated post as a case.
+func (s *Server) boardRegister(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	actor := s.actor(r)
+	p, err := s.db.PostForStaff(r.Context(), actor, id, false)
+	if err != nil {
+		return err
+	}
+	reg, err := s.db.RegisterCase(r.Context(), actor, store.NewCase{Channel: casework.ChannelBoard, Category: casework.Category(r.PostFormValue("category")),
+		Title: p.Title, Body: p.Body, PostID: id, SubjectOrgID: formID(r, "subject_org_id")})
+	if err != nil {
+		return err
+	}
+	return redirectFlash(w, r, "/admin/cases/"+itoa(reg.ID), "已登记为工单 "+reg.Number+"，请交办。")
+}
+
+func (s *Server) boardStaffPhoto(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	fileID, err := pathID(r, "file")
+	if err != nil {
+		return err
+	}
+	rec, err := s.db.PostFile(r.Context(), s.actor(r).TownID, id, fileID, false)
+	if err != nil {
+		return err
+	}
+	return upload.Serve(r.Context(), w, s.files, rec, true)
+}
+
+type wordsPage struct {
+	Page
+	Words string
+	Count int
+}
+
+func (s *Server) wordsForm(w http.ResponseWriter, r *http.Request) error {
+	words, err := s.db.SensitiveWords(r.Context(), s.actor(r).TownID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "admin/board/words", &wordsPage{Page: Page{Title: "敏感词表"}, Words: words, Count: len(board.ParseWords(words))})
+}
+
+func (s *Server) wordsSave(w http.ResponseWriter, r *http.Request) error {
+	list := r.PostFormValue("words")
+	if err := s.db.SaveSensitiveWords(r.Context(), s.actor(r), list); err != nil {
+		data := &wordsPage{Page: Page{Title: "敏感词表"}, Words: list}
+		if !formInvalid(&data.Page, err) {
+			return err
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "admin/board/words", data)
+	}
+	return redirectFlash(w, r, "/admin/board/words", "敏感词表已保存。")
+}
