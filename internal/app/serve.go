@@ -52,7 +52,12 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 		fmt.Fprintf(cio.Stdout, "数据目录 %s 中已有数据，本次不再载入演示数据，直接使用现有数据。\n", cfg.DataDir)
 	}
 
-	srv, err := web.New(web.Deps{DB: e.db, Files: e.files, Log: log, Hasher: e.hasher, Config: cfg})
+	hub, err := openHub(ctx, e, log)
+	if err != nil {
+		return err
+	}
+	defer hub.Close()
+	srv, err := web.New(web.Deps{DB: e.db, Files: e.files, Log: log, Hasher: e.hasher, Config: cfg, Hub: hub})
 	if err != nil {
 		return err
 	}
@@ -84,6 +89,8 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 	}
 	log.Info("server stopping")
 	stopJobs()
+	// Closing the hub ends the event streams, which would otherwise hold Shutdown until its timeout.
+	hub.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {

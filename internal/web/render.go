@@ -33,6 +33,11 @@ type Page struct {
 	Message string
 	Errors  map[string]string
 	Now     time.Time
+	// Bell is the signed-in account's number of unread notifications.
+	Bell int
+	// LiveCursor is where the page's event stream starts; a handler that renders live records
+	// sets it before rendering, otherwise it is the current head of every topic.
+	LiveCursor string
 }
 
 func (p *Page) base() *Page { return p }
@@ -110,6 +115,7 @@ func (s *Server) fillPage(r *http.Request, w http.ResponseWriter, p *Page) {
 		p.Account = &a
 		p.Nav = navFor(&a)
 		townID = a.TownID
+		s.fillLive(r, p)
 	}
 	if townID == 0 {
 		if t, err := s.db.FirstTown(r.Context()); err == nil {
@@ -261,6 +267,5 @@ func (p Pager) Prev() bool { return p.Number > 1 }
 func (p Pager) Next() bool { return p.Number < p.Pages }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
-
 
 var errNotFoundPage = domain.NotFound("您访问的页面不存在或已被删除。")

@@ -30,6 +30,14 @@ func (s *Server) routeTable() []route {
 		// Back office: the frame.
 		{"GET /admin", domain.PermSignedIn, s.adminHome},
 
+		// Live events: one stream per browser tab; each source checks who may receive what.
+		{"GET /events", public, s.events},
+
+		// The bell: what waits on the signed-in person.
+		{"GET /admin/bell", domain.PermSignedIn, s.bellList},
+		{"POST /admin/bell/{id}/open", domain.PermSignedIn, s.bellOpen},
+		{"POST /admin/bell/read-all", domain.PermSignedIn, s.bellReadAll},
+
 		// Back office: organizations (system administrator).
 		{"GET /admin/orgs", domain.PermOrgsManage, s.orgList},
 		{"GET /admin/orgs/new", domain.PermOrgsManage, s.orgNewForm},

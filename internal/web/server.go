@@ -15,19 +15,21 @@ import (
 	"pingan/internal/config"
 	"pingan/internal/domain"
 	"pingan/internal/files"
+	"pingan/internal/live"
 	"pingan/internal/password"
 	"pingan/internal/store"
 )
 
 // Server holds what every handler needs. It is safe for concurrent use.
 type Server struct {
-	db       *store.DB
-	files    files.Storage
-	log      *slog.Logger
-	hasher   *password.Hasher
-	cfg      config.Config
-	pages    map[string]*template.Template
-	routes   []route
+	db     *store.DB
+	files  files.Storage
+	log    *slog.Logger
+	hasher *password.Hasher
+	cfg    config.Config
+	pages  map[string]*template.Template
+	routes []route
+	broker *live.Broker
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
 	dummyHash string
 
@@ -42,6 +44,8 @@ type Deps struct {
 	Log    *slog.Logger
 	Hasher *password.Hasher
 	Config config.Config
+	// Hub carries live events between instances; nil means an in-process hub.
+	Hub live.Hub
 }
 
 // New builds a Server and parses every template, so that a broken template fails at start-up.
@@ -57,6 +61,14 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.routes = s.routeTable()
+	hub := d.Hub
+	if hub == nil {
+		hub = live.NewLocal()
+	}
+	// Each feature that streams live events registers its source here, one line each.
+	s.broker = live.NewBroker(hub,
+		bellSource{db: d.DB},
+	)
 	return s, nil
 }
 
