@@ -12,6 +12,8 @@ type navItem struct {
 // navItems is the back-office navigation; each item shows only to accounts with its permission.
 var navItems = []navItem{
 	{Label: "工作台", Href: "/admin", Group: "", perm: domain.PermSignedIn},
+	{Label: "通知公告", Href: "/admin/notices", Group: "上下协同", perm: domain.PermNoticesReceive},
+	{Label: "下发通知", Href: "/admin/notices/sent", Group: "上下协同", perm: domain.PermNoticesIssue},
 	{Label: "组织机构", Href: "/admin/orgs", Group: "系统管理", perm: domain.PermOrgsManage},
 	{Label: "账号管理", Href: "/admin/accounts", Group: "系统管理", perm: domain.PermAccountsManage},
 	{Label: "批量导入", Href: "/admin/import", Group: "系统管理", perm: domain.PermAccountsManage},
@@ -20,6 +22,7 @@ var navItems = []navItem{
 	{Label: "安全策略", Href: "/admin/security", Group: "安全管理", perm: domain.PermSecurityPolicy},
 	{Label: "权限表", Href: "/admin/permissions", Group: "安全管理", perm: domain.PermPermissionsView},
 	{Label: "审计日志", Href: "/admin/audit", Group: "安全审计", perm: domain.PermAuditRead},
+	{Label: "我的提醒", Href: "/admin/bell", Group: "个人", perm: domain.PermSignedIn},
 	{Label: "我的账号", Href: "/account", Group: "个人", perm: domain.PermSignedIn},
 }
 

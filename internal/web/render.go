@@ -74,7 +74,7 @@ func containsRole(roles []domain.Role, r domain.Role) bool {
 // parseTemplates parses each page under templates/pages together with the layouts and partials.
 // A page's name is its path below pages without the extension, such as "admin/orgs".
 func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/layouts/*.html")
+	base, err := template.New("").Funcs(templateFuncs).Funcs(coordTemplateFuncs).ParseFS(templateFS, "templates/layouts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layouts: %w", err)
 	}

@@ -38,6 +38,19 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/bell/{id}/open", domain.PermSignedIn, s.bellOpen},
 		{"POST /admin/bell/read-all", domain.PermSignedIn, s.bellReadAll},
 
+		// Coordination: attachments, checked against the record that owns each file.
+		{"GET /admin/attachments/{id}", domain.PermSignedIn, s.coordAttachment},
+
+		// Coordination: notices, work plans and requirements with read receipts and feedback.
+		{"GET /admin/notices", domain.PermNoticesReceive, s.noticeInbox},
+		{"GET /admin/notices/sent", domain.PermNoticesIssue, s.noticeSent},
+		{"GET /admin/notices/new", domain.PermNoticesIssue, s.noticeNewForm},
+		{"POST /admin/notices", domain.PermNoticesIssue, s.noticeCreate},
+		{"GET /admin/notices/{id}", domain.PermNoticesReceive, s.noticeDetail},
+		{"POST /admin/notices/{id}/feedback", domain.PermNoticesReceive, s.noticeFeedback},
+		{"GET /admin/notices/{id}/receipts", domain.PermNoticesIssue, s.noticeReceipts},
+		{"POST /admin/notices/{id}/remind", domain.PermNoticesIssue, s.noticeRemind},
+
 		// Back office: organizations (system administrator).
 		{"GET /admin/orgs", domain.PermOrgsManage, s.orgList},
 		{"GET /admin/orgs/new", domain.PermOrgsManage, s.orgNewForm},
