@@ -16,6 +16,7 @@ var coordTemplateFuncs = template.FuncMap{
 	"isZero":        func(t time.Time) bool { return t.IsZero() },
 	"pct":           percent,
 	"int64":         func(v int) int64 { return int64(v) },
+	"add64":         func(a, b int64) int64 { return a + b },
 }
 
 // fileSize shows a byte count in the units people read: 812 B, 35.2 KB, 4.1 MB.

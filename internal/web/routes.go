@@ -51,6 +51,17 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/notices/{id}/receipts", domain.PermNoticesIssue, s.noticeReceipts},
 		{"POST /admin/notices/{id}/remind", domain.PermNoticesIssue, s.noticeRemind},
 
+		// Coordination: the work group, whose channels are scoped to their members in the store.
+		{"GET /admin/workgroup", domain.PermWorkGroup, s.workGroupHome},
+		{"GET /admin/workgroup/new", domain.PermWorkGroup, s.channelNewForm},
+		{"POST /admin/workgroup", domain.PermWorkGroup, s.channelCreate},
+		{"GET /admin/workgroup/search", domain.PermWorkGroup, s.workGroupSearch},
+		{"GET /admin/workgroup/{id}", domain.PermWorkGroup, s.workGroupChannel},
+		{"POST /admin/workgroup/{id}/messages", domain.PermWorkGroup, s.workGroupPost},
+		{"POST /admin/workgroup/{id}/read", domain.PermWorkGroup, s.workGroupRead},
+		{"GET /admin/workgroup/{id}/members", domain.PermWorkGroup, s.channelMembersForm},
+		{"POST /admin/workgroup/{id}/members", domain.PermWorkGroup, s.channelMembersUpdate},
+
 		// Back office: organizations (system administrator).
 		{"GET /admin/orgs", domain.PermOrgsManage, s.orgList},
 		{"GET /admin/orgs/new", domain.PermOrgsManage, s.orgNewForm},

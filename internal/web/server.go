@@ -68,6 +68,7 @@ func New(d Deps) (*Server, error) {
 	// Each feature that streams live events registers its source here, one line each.
 	s.broker = live.NewBroker(hub,
 		bellSource{db: d.DB},
+		workGroupSource{db: d.DB},
 	)
 	return s, nil
 }
