@@ -17,6 +17,9 @@ var coordTemplateFuncs = template.FuncMap{
 	"pct":           percent,
 	"int64":         func(v int) int64 { return int64(v) },
 	"add64":         func(a, b int64) int64 { return a + b },
+	"statusClass":   statusClass,
+	"sections":      sections,
+	"dict":          dict,
 }
 
 // fileSize shows a byte count in the units people read: 812 B, 35.2 KB, 4.1 MB.
@@ -37,4 +40,28 @@ func percent(part, whole int) string {
 		return "—"
 	}
 	return strconv.FormatFloat(float64(part)*100/float64(whole), 'f', 1, 64) + "%"
+}
+
+// statusClass returns the CSS class that colors a report status.
+func statusClass(s domain.SubmissionStatus) string {
+	switch s {
+	case domain.SubmissionAccepted, domain.SubmissionSubmitted:
+		return "ok"
+	case domain.SubmissionReturned:
+		return "bad"
+	case domain.SubmissionDraft:
+		return "warn"
+	}
+	return ""
+}
+
+// dict builds a map from alternating keys and values, to pass several values to a template.
+func dict(pairs ...any) map[string]any {
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if k, ok := pairs[i].(string); ok {
+			m[k] = pairs[i+1]
+		}
+	}
+	return m
 }

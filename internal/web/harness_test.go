@@ -367,3 +367,5 @@ func mustContain(t *testing.T, what, body string, want ...string) {
 }
 
 func storePage(n int) store.Page { return store.Page{Number: n, Size: 50} }
+
+func shanghai() *time.Location { return domain.Shanghai }

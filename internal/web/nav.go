@@ -14,6 +14,8 @@ var navItems = []navItem{
 	{Label: "工作台", Href: "/admin", Group: "", perm: domain.PermSignedIn},
 	{Label: "通知公告", Href: "/admin/notices", Group: "上下协同", perm: domain.PermNoticesReceive},
 	{Label: "下发通知", Href: "/admin/notices/sent", Group: "上下协同", perm: domain.PermNoticesIssue},
+	{Label: "报表填报", Href: "/admin/my-reports", Group: "上下协同", perm: domain.PermReportsSubmit},
+	{Label: "报表管理", Href: "/admin/reports", Group: "上下协同", perm: domain.PermReportsManage},
 	{Label: "工作群", Href: "/admin/workgroup", Group: "上下协同", perm: domain.PermWorkGroup},
 	{Label: "组织机构", Href: "/admin/orgs", Group: "系统管理", perm: domain.PermOrgsManage},
 	{Label: "账号管理", Href: "/admin/accounts", Group: "系统管理", perm: domain.PermAccountsManage},

@@ -51,6 +51,35 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/notices/{id}/receipts", domain.PermNoticesIssue, s.noticeReceipts},
 		{"POST /admin/notices/{id}/remind", domain.PermNoticesIssue, s.noticeRemind},
 
+		// Coordination: report forms at the center: templates, assignments, review, aggregation.
+		{"GET /admin/reports", domain.PermReportsManage, s.reportDashboard},
+		{"GET /admin/reports/templates", domain.PermReportsManage, s.templateList},
+		{"GET /admin/reports/templates/new", domain.PermReportsManage, s.templateNewForm},
+		{"POST /admin/reports/templates", domain.PermReportsManage, s.templateCreate},
+		{"GET /admin/reports/templates/{id}", domain.PermReportsManage, s.templateDesigner},
+		{"POST /admin/reports/templates/{id}", domain.PermReportsManage, s.templateUpdate},
+		{"POST /admin/reports/templates/{id}/copy", domain.PermReportsManage, s.templateCopy},
+		{"POST /admin/reports/templates/{id}/fields", domain.PermReportsManage, s.fieldAdd},
+		{"POST /admin/reports/templates/{id}/fields/{field}", domain.PermReportsManage, s.fieldUpdate},
+		{"POST /admin/reports/templates/{id}/fields/{field}/delete", domain.PermReportsManage, s.fieldDelete},
+		{"POST /admin/reports/templates/{id}/fields/{field}/move", domain.PermReportsManage, s.fieldMove},
+		{"GET /admin/reports/assignments/new", domain.PermReportsManage, s.assignmentNewForm},
+		{"POST /admin/reports/assignments", domain.PermReportsManage, s.assignmentCreate},
+		{"GET /admin/reports/assignments/{id}", domain.PermReportsManage, s.assignmentDetail},
+		{"POST /admin/reports/assignments/{id}/stop", domain.PermReportsManage, s.assignmentStop},
+		{"GET /admin/reports/assignments/{id}/aggregate", domain.PermReportsManage, s.assignmentAggregate},
+		{"GET /admin/reports/assignments/{id}/export.xlsx", domain.PermReportsManage, s.assignmentExport},
+		{"GET /admin/reports/submissions/{id}", domain.PermReportsManage, s.submissionReview},
+		{"POST /admin/reports/submissions/{id}/accept", domain.PermReportsManage, s.submissionAccept},
+		{"POST /admin/reports/submissions/{id}/return", domain.PermReportsManage, s.submissionReturn},
+
+		// Coordination: report forms at the units, scoped to the actor's organization in the store.
+		{"GET /admin/my-reports", domain.PermReportsSubmit, s.myReports},
+		{"GET /admin/my-reports/{id}", domain.PermReportsSubmit, s.myReportForm},
+		{"POST /admin/my-reports/{id}", domain.PermReportsSubmit, s.myReportSave},
+		{"GET /admin/my-reports/{id}/form.xlsx", domain.PermReportsSubmit, s.myReportXLSX},
+		{"POST /admin/my-reports/{id}/upload", domain.PermReportsSubmit, s.myReportUpload},
+
 		// Coordination: the work group, whose channels are scoped to their members in the store.
 		{"GET /admin/workgroup", domain.PermWorkGroup, s.workGroupHome},
 		{"GET /admin/workgroup/new", domain.PermWorkGroup, s.channelNewForm},
