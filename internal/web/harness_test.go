@@ -369,3 +369,8 @@ func mustContain(t *testing.T, what, body string, want ...string) {
 func storePage(n int) store.Page { return store.Page{Number: n, Size: 50} }
 
 func shanghai() *time.Location { return domain.Shanghai }
+
+func readAll(res *http.Response) string {
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}

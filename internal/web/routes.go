@@ -17,6 +17,7 @@ func (s *Server) routeTable() []route {
 
 		// The public portal.
 		{"GET /{$}", public, s.home},
+		{"GET /faq", public, s.faq},
 
 		// Sign-in and the signed-in account itself.
 		{"GET /signin", public, s.signInForm},
@@ -79,6 +80,28 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/my-reports/{id}", domain.PermReportsSubmit, s.myReportSave},
 		{"GET /admin/my-reports/{id}/form.xlsx", domain.PermReportsSubmit, s.myReportXLSX},
 		{"POST /admin/my-reports/{id}/upload", domain.PermReportsSubmit, s.myReportUpload},
+
+		// Coordination: information reports sent up by units and adopted by the center.
+		{"GET /admin/my-info-reports", domain.PermInfoReportsSubmit, s.myInfoReports},
+		{"GET /admin/my-info-reports/new", domain.PermInfoReportsSubmit, s.infoReportNewForm},
+		{"POST /admin/my-info-reports", domain.PermInfoReportsSubmit, s.infoReportCreate},
+		{"GET /admin/my-info-reports/{id}", domain.PermInfoReportsSubmit, s.myInfoReport},
+		{"GET /admin/info-reports", domain.PermInfoReportsReview, s.infoReports},
+		{"GET /admin/info-reports/{id}", domain.PermInfoReportsReview, s.infoReportReviewPage},
+		{"POST /admin/info-reports/{id}/adopt", domain.PermInfoReportsReview, s.infoReportAdopt},
+		{"POST /admin/info-reports/{id}/decline", domain.PermInfoReportsReview, s.infoReportDecline},
+
+		// Coordination: inquiries from units, answered by the center or a designated unit.
+		{"GET /admin/my-inquiries", domain.PermInquiriesAsk, s.myInquiries},
+		{"GET /admin/my-inquiries/new", domain.PermInquiriesAsk, s.inquiryNewForm},
+		{"POST /admin/my-inquiries", domain.PermInquiriesAsk, s.inquiryCreate},
+		{"GET /admin/my-inquiries/{id}", domain.PermInquiriesAsk, s.myInquiry},
+		{"GET /admin/inquiries", domain.PermInquiriesAnswer, s.inquiriesToAnswer},
+		{"GET /admin/inquiries/{id}", domain.PermInquiriesAnswer, s.inquiryManage},
+		{"POST /admin/inquiries/{id}/answer", domain.PermInquiriesAnswer, s.inquiryAnswer},
+		{"POST /admin/inquiries/{id}/assign", domain.PermInquiriesAnswer, s.inquiryAssign},
+		{"POST /admin/inquiries/{id}/faq", domain.PermInquiriesAnswer, s.inquiryPublishFAQ},
+		{"POST /admin/inquiries/{id}/faq/withdraw", domain.PermInquiriesAnswer, s.inquiryWithdrawFAQ},
 
 		// Coordination: the work group, whose channels are scoped to their members in the store.
 		{"GET /admin/workgroup", domain.PermWorkGroup, s.workGroupHome},
