@@ -63,6 +63,7 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 	}
 	runner := jobs.NewRunner(e.db, log, 30*time.Second)
 	registerJobs(runner, e, log)
+	registerCoordinationJobs(runner, e, srv, log)
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	if err := runner.Start(jobCtx); err != nil {

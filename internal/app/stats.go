@@ -13,7 +13,9 @@ import (
 )
 
 // statsSources are the feature areas' figures, in order.
-var statsSources = []stats.Source{}
+var statsSources = []stats.Source{
+	stats.Coordination,
+}
 
 func runStats(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("stats", cio)

@@ -89,6 +89,12 @@ func (s *Server) publishBell(ctx context.Context, list []domain.Notification) {
 	s.publish(ctx, events...)
 }
 
+// PublishNotifications sends notifications stored outside a request, by scheduled jobs, to
+// their accounts' browsers.
+func (s *Server) PublishNotifications(ctx context.Context, list []domain.Notification) {
+	s.publishBell(ctx, list)
+}
+
 // publish sends committed events through the hub and logs a failure.
 func (s *Server) publish(ctx context.Context, events ...live.Event) {
 	if err := s.broker.Publish(context.WithoutCancel(ctx), events...); err != nil {
