@@ -12,7 +12,9 @@ import (
 )
 
 // demoSteps are the feature areas' additions to the demo town, in order.
-var demoSteps = []demo.Step{}
+var demoSteps = []demo.Step{
+	demo.Coordination,
+}
 
 func runDemo(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("demo", cio)

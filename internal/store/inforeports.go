@@ -29,12 +29,17 @@ func scanInfoReport(row interface{ Scan(...any) error }) (domain.InfoReport, err
 // notifies the town's reviewers and audits it, in one transaction. It returns the report id and
 // the notifications to publish.
 func (db *DB) SubmitInfoReport(ctx context.Context, actor domain.Actor, r domain.InfoReport, files []FileRecord) (int64, []domain.Notification, error) {
+	return db.SubmitInfoReportTx(ctx, nil, actor, r, files)
+}
+
+// SubmitInfoReportTx is SubmitInfoReport inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) SubmitInfoReportTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, r domain.InfoReport, files []FileRecord) (int64, []domain.Notification, error) {
 	if err := domain.ValidateInfoReport(&r); err != nil {
 		return 0, nil, err
 	}
 	var id int64
 	var notes []domain.Notification
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		org, err := db.getOrg(ctx, tx, actor, actor.OrgID)
 		if err != nil {
 			return err
@@ -175,12 +180,17 @@ func (db *DB) getInfoReport(ctx context.Context, q querier, actor domain.Actor, 
 // the portal to turn into an article draft. The author is notified and the review audited, in
 // one transaction. Only a report not yet reviewed can be reviewed.
 func (db *DB) ReviewInfoReport(ctx context.Context, actor domain.Actor, id int64, adopt bool, note string) ([]domain.Notification, error) {
+	return db.ReviewInfoReportTx(ctx, nil, actor, id, adopt, note)
+}
+
+// ReviewInfoReportTx is ReviewInfoReport inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) ReviewInfoReportTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id int64, adopt bool, note string) ([]domain.Notification, error) {
 	note, err := domain.ValidateReviewNote(note, adopt)
 	if err != nil {
 		return nil, err
 	}
 	var notes []domain.Notification
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		r, err := db.getInfoReport(ctx, tx, actor, id)
 		if err != nil {
 			return err

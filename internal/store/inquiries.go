@@ -66,12 +66,17 @@ func (db *DB) checkAnswerer(ctx context.Context, q querier, actor domain.Actor, 
 // AskInquiry stores an inquiry of the actor's organization to the center or a member unit,
 // notifies that organization's answerers and audits it, in one transaction.
 func (db *DB) AskInquiry(ctx context.Context, actor domain.Actor, q domain.Inquiry, assigneeOrgID int64) (int64, []domain.Notification, error) {
+	return db.AskInquiryTx(ctx, nil, actor, q, assigneeOrgID)
+}
+
+// AskInquiryTx is AskInquiry inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) AskInquiryTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, q domain.Inquiry, assigneeOrgID int64) (int64, []domain.Notification, error) {
 	if err := domain.ValidateInquiry(&q); err != nil {
 		return 0, nil, err
 	}
 	var id int64
 	var notes []domain.Notification
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		if err := db.checkAnswerer(ctx, tx, actor, assigneeOrgID); err != nil {
 			return err
 		}
@@ -237,12 +242,17 @@ func (db *DB) AssignInquiry(ctx context.Context, actor domain.Actor, id, orgID i
 // AnswerInquiry records the answer to an open inquiry the actor may answer, notifies the person
 // who asked and audits it, in one transaction.
 func (db *DB) AnswerInquiry(ctx context.Context, actor domain.Actor, id int64, answer string) ([]domain.Notification, error) {
+	return db.AnswerInquiryTx(ctx, nil, actor, id, answer)
+}
+
+// AnswerInquiryTx is AnswerInquiry inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) AnswerInquiryTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id int64, answer string) ([]domain.Notification, error) {
 	answer, err := domain.ValidateAnswer(answer)
 	if err != nil {
 		return nil, err
 	}
 	var notes []domain.Notification
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		inq, access, err := db.getInquiry(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -277,11 +287,16 @@ func (db *DB) answerInquiryTx(ctx context.Context, tx *sql.Tx, actor domain.Acto
 // staff edit so that nothing internal reaches the public site, and audits it. It also updates
 // an entry already published.
 func (db *DB) PublishFAQ(ctx context.Context, actor domain.Actor, id int64, question, answer string) error {
+	return db.PublishFAQTx(ctx, nil, actor, id, question, answer)
+}
+
+// PublishFAQTx is PublishFAQ inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) PublishFAQTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id int64, question, answer string) error {
 	question, answer, err := domain.ValidateFAQ(question, answer)
 	if err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		inq, access, err := db.getInquiry(ctx, tx, actor, id)
 		if err != nil {
 			return err

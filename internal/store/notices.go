@@ -57,6 +57,11 @@ func recipientOrgs(ctx context.Context, q querier, townID int64, ids []int64) ([
 // and audits it, in one transaction. It returns the notice id and the notifications to publish.
 // The sender's own organization is never a recipient.
 func (db *DB) IssueNotice(ctx context.Context, actor domain.Actor, n domain.Notice, orgIDs []int64, files []FileRecord) (int64, []domain.Notification, error) {
+	return db.IssueNoticeTx(ctx, nil, actor, n, orgIDs, files)
+}
+
+// IssueNoticeTx is IssueNotice inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) IssueNoticeTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, n domain.Notice, orgIDs []int64, files []FileRecord) (int64, []domain.Notification, error) {
 	orgIDs = slices.DeleteFunc(slices.Clone(orgIDs), func(id int64) bool { return id == actor.OrgID })
 	now := db.now()
 	if err := domain.ValidateNotice(&n, len(orgIDs), now); err != nil {
@@ -64,7 +69,7 @@ func (db *DB) IssueNotice(ctx context.Context, actor domain.Actor, n domain.Noti
 	}
 	var id int64
 	var notes []domain.Notification
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		orgs, err := recipientOrgs(ctx, tx, actor.TownID, orgIDs)
 		if err != nil {
 			return err
@@ -243,8 +248,13 @@ func (db *DB) getNotice(ctx context.Context, q querier, actor domain.Actor, id i
 // It reports whether this was the person's first read. A notice the organization did not
 // receive is not found.
 func (db *DB) RecordNoticeRead(ctx context.Context, actor domain.Actor, id int64) (bool, error) {
+	return db.RecordNoticeReadTx(ctx, nil, actor, id)
+}
+
+// RecordNoticeReadTx is RecordNoticeRead inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) RecordNoticeReadTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id int64) (bool, error) {
 	first := false
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		v, err := db.getNotice(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -362,12 +372,17 @@ func (db *DB) NoticeFeedbackList(ctx context.Context, actor domain.Actor, id int
 // issued the notice and audits the feedback, in one transaction, and returns the notification
 // to publish.
 func (db *DB) AddNoticeFeedback(ctx context.Context, actor domain.Actor, id int64, body string, files []FileRecord) ([]domain.Notification, error) {
+	return db.AddNoticeFeedbackTx(ctx, nil, actor, id, body, files)
+}
+
+// AddNoticeFeedbackTx is AddNoticeFeedback inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) AddNoticeFeedbackTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id int64, body string, files []FileRecord) ([]domain.Notification, error) {
 	body, err := domain.ValidateFeedback(body, len(files))
 	if err != nil {
 		return nil, err
 	}
 	var notes []domain.Notification
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		v, err := db.getNotice(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -420,9 +435,14 @@ func actorDisplayName(actor domain.Actor) string {
 // reminder is counted and audited in one transaction. It returns the names of the reminded
 // organizations and the notifications to publish, or a conflict when no organization owes anything.
 func (db *DB) RemindNotice(ctx context.Context, actor domain.Actor, id, orgID int64) ([]string, []domain.Notification, error) {
+	return db.RemindNoticeTx(ctx, nil, actor, id, orgID)
+}
+
+// RemindNoticeTx is RemindNotice inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) RemindNoticeTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id, orgID int64) ([]string, []domain.Notification, error) {
 	var names []string
 	var notes []domain.Notification
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		v, err := db.getNotice(ctx, tx, actor, id)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"pingan/internal/domain"
 )
@@ -229,5 +230,13 @@ func (db *DB) MarkAllNotificationsRead(ctx context.Context, actor domain.Actor) 
 func (db *DB) markRefRead(ctx context.Context, q querier, accountID int64, refType string, refID int64) error {
 	_, err := q.ExecContext(ctx, `UPDATE notifications SET read_at = $1
 		WHERE account_id = $2 AND ref_type = $3 AND ref_id = $4 AND read_at IS NULL`, db.now(), accountID, refType, refID)
+	return err
+}
+
+// MarkNotificationsReadBefore marks a town's notifications created before t read, as if their
+// accounts had opened them. The demo uses it so that only recent ones wait on the bell.
+func (db *DB) MarkNotificationsReadBefore(ctx context.Context, q querier, townID int64, t time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE notifications SET read_at = created_at WHERE town_id = $1 AND created_at < $2 AND read_at IS NULL`,
+		townID, t.UTC())
 	return err
 }

@@ -33,6 +33,11 @@ func scanAssignment(row interface{ Scan(...any) error }) (domain.ReportAssignmen
 // notifications to publish. For monthly and quarterly assignments StartsAt is any day of the
 // first period.
 func (db *DB) CreateAssignment(ctx context.Context, actor domain.Actor, a domain.ReportAssignment, orgIDs []int64) (int64, []domain.Notification, error) {
+	return db.CreateAssignmentTx(ctx, nil, actor, a, orgIDs)
+}
+
+// CreateAssignmentTx is CreateAssignment inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) CreateAssignmentTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, a domain.ReportAssignment, orgIDs []int64) (int64, []domain.Notification, error) {
 	now := db.now()
 	if err := domain.ValidateAssignment(&a, len(orgIDs), now); err != nil {
 		return 0, nil, err
@@ -42,7 +47,7 @@ func (db *DB) CreateAssignment(ctx context.Context, actor domain.Actor, a domain
 	}
 	var id int64
 	var notes []domain.Notification
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		if _, err := db.getTemplate(ctx, tx, actor.TownID, a.TemplateID); err != nil {
 			return &domain.Error{Kind: domain.KindInvalid, Message: "报表模板不存在。", Fields: map[string]string{"template_id": "请选择报表模板。"}}
 		}
@@ -141,8 +146,18 @@ func assignmentOrgIDs(ctx context.Context, q querier, id int64) ([]int64, error)
 // OpenReportPeriods opens the periods that have begun for every active assignment of every
 // town. It runs as a scheduled job and returns the notifications to publish.
 func (db *DB) OpenReportPeriods(ctx context.Context) ([]domain.Notification, error) {
+	return db.OpenReportPeriodsTx(ctx, nil)
+}
+
+// OpenReportPeriodsTx is OpenReportPeriods inside the caller's transaction, or one new
+// transaction per assignment when outer is nil.
+func (db *DB) OpenReportPeriodsTx(ctx context.Context, outer *sql.Tx) ([]domain.Notification, error) {
 	now := db.now()
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+` WHERE a.stopped_at IS NULL ORDER BY a.id`)
+	var q querier = db.sql
+	if outer != nil {
+		q = outer
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+` WHERE a.stopped_at IS NULL ORDER BY a.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +176,7 @@ func (db *DB) OpenReportPeriods(ctx context.Context) ([]domain.Notification, err
 	}
 	var notes []domain.Notification
 	for _, a := range list {
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
+		err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 			orgs, err := assignmentOrgIDs(ctx, tx, a.ID)
 			if err != nil {
 				return err

@@ -60,6 +60,18 @@ func (db *DB) ListOwnSubmissions(ctx context.Context, actor domain.Actor, page P
 	return list, total, err
 }
 
+// OwnSubmissionID returns the id of the actor's organization's report for a period of an
+// assignment, read through q so that a caller's transaction sees its own rows.
+func (db *DB) OwnSubmissionID(ctx context.Context, q querier, actor domain.Actor, assignmentID int64, periodKey string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM report_submissions WHERE assignment_id = $1 AND org_id = $2 AND town_id = $3 AND period_key = $4`,
+		assignmentID, actor.OrgID, actor.TownID, periodKey).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, domain.NotFound("报表不存在。")
+	}
+	return id, err
+}
+
 // submissionValues loads the stored values of one report.
 func submissionValues(ctx context.Context, q querier, id int64) (map[int64]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT field_id, value FROM report_values WHERE submission_id = $1`, id)
@@ -147,7 +159,12 @@ const (
 // submitted or accepted cannot change; a returned report stays returned until it is submitted
 // again. Values are keyed by field id; field problems come back keyed "f<field id>".
 func (db *DB) SaveSubmission(ctx context.Context, actor domain.Actor, id int64, raw map[int64]string, mode SaveMode) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.SaveSubmissionTx(ctx, nil, actor, id, raw, mode)
+}
+
+// SaveSubmissionTx is SaveSubmission inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) SaveSubmissionTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id int64, raw map[int64]string, mode SaveMode) error {
+	return db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		s, t, err := db.loadSubmission(ctx, tx, ` WHERE s.id = $1 AND s.org_id = $2 AND s.town_id = $3`, id, actor.OrgID, actor.TownID)
 		if err != nil {
 			return err
@@ -207,6 +224,11 @@ func (db *DB) SaveSubmission(ctx context.Context, actor domain.Actor, id int64, 
 // records the step and audits it, and notifies the organization's report accounts, in one
 // transaction. It returns the notifications to publish. Only a submitted report can be reviewed.
 func (db *DB) ReviewSubmission(ctx context.Context, actor domain.Actor, id int64, accept bool, reason string) ([]domain.Notification, error) {
+	return db.ReviewSubmissionTx(ctx, nil, actor, id, accept, reason)
+}
+
+// ReviewSubmissionTx is ReviewSubmission inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) ReviewSubmissionTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, id int64, accept bool, reason string) ([]domain.Notification, error) {
 	if !accept {
 		var err error
 		if reason, err = domain.ValidateReturnReason(reason); err != nil {
@@ -214,7 +236,7 @@ func (db *DB) ReviewSubmission(ctx context.Context, actor domain.Actor, id int64
 		}
 	}
 	var notes []domain.Notification
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		s, _, err := db.loadSubmission(ctx, tx, ` WHERE s.id = $1 AND s.town_id = $2`, id, actor.TownID)
 		if err != nil {
 			return err

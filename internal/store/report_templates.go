@@ -84,6 +84,11 @@ func (db *DB) GetTemplate(ctx context.Context, actor domain.Actor, id int64) (do
 	return db.getTemplate(ctx, db.sql, actor.TownID, id)
 }
 
+// GetTemplateTx is GetTemplate inside the caller's transaction.
+func (db *DB) GetTemplateTx(ctx context.Context, tx *sql.Tx, actor domain.Actor, id int64) (domain.ReportTemplate, error) {
+	return db.getTemplate(ctx, tx, actor.TownID, id)
+}
+
 func (db *DB) getTemplate(ctx context.Context, q querier, townID, id int64) (domain.ReportTemplate, error) {
 	var t domain.ReportTemplate
 	err := q.QueryRowContext(ctx, `SELECT t.id, t.town_id, t.name, t.description, t.created_at, t.updated_at,

@@ -152,6 +152,11 @@ func (db *DB) ChannelMembers(ctx context.Context, actor domain.Actor, id int64) 
 // CreateChannel creates a channel with the given members, the actor always among them, and
 // audits it. Members must be work group accounts of the actor's town.
 func (db *DB) CreateChannel(ctx context.Context, actor domain.Actor, c domain.Channel, memberIDs []int64) (int64, error) {
+	return db.CreateChannelTx(ctx, nil, actor, c, memberIDs)
+}
+
+// CreateChannelTx is CreateChannel inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) CreateChannelTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, c domain.Channel, memberIDs []int64) (int64, error) {
 	memberIDs = append(slices.Clone(memberIDs), actor.AccountID)
 	slices.Sort(memberIDs)
 	memberIDs = slices.Compact(memberIDs)
@@ -159,7 +164,7 @@ func (db *DB) CreateChannel(ctx context.Context, actor domain.Actor, c domain.Ch
 		return 0, err
 	}
 	var id int64
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		if err := db.checkWorkGroupAccounts(ctx, tx, actor.TownID, memberIDs); err != nil {
 			return err
 		}
@@ -251,13 +256,18 @@ func (db *DB) SetChannelMembers(ctx context.Context, actor domain.Actor, id int6
 // notifies them, moves the author's read position past the message, and audits the post, in
 // one transaction. It returns the message and the notifications to publish.
 func (db *DB) PostMessage(ctx context.Context, actor domain.Actor, channelID int64, body string, files []FileRecord) (domain.Message, []domain.Notification, error) {
+	return db.PostMessageTx(ctx, nil, actor, channelID, body, files)
+}
+
+// PostMessageTx is PostMessage inside the caller's transaction, or a new one when outer is nil.
+func (db *DB) PostMessageTx(ctx context.Context, outer *sql.Tx, actor domain.Actor, channelID int64, body string, files []FileRecord) (domain.Message, []domain.Notification, error) {
 	body, err := domain.ValidateMessage(body, len(files))
 	if err != nil {
 		return domain.Message{}, nil, err
 	}
 	var m domain.Message
 	var notes []domain.Notification
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = db.txOr(ctx, outer, func(tx *sql.Tx) error {
 		c, err := db.channelForActor(ctx, tx, actor, channelID)
 		if err != nil {
 			return err
