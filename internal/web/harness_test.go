@@ -67,6 +67,10 @@ var harnessAccounts = []struct {
 	{"qili", "骑力村", []domain.Role{domain.RoleReporter}},
 	{"nanri", "南日村", []domain.Role{domain.RoleReporter}},
 	{"grid", "越丰村第一网格", []domain.Role{domain.RoleGridWorker}},
+	{"secadmin", "综治工作中心", []domain.Role{domain.RoleSecurityAdmin}},
+	{"dispatcher", "综治工作中心", []domain.Role{domain.RoleDispatcher}},
+	{"moderator", "综治工作中心", []domain.Role{domain.RoleModerator}},
+	{"agent", "综治工作中心", []domain.Role{domain.RoleAgent}},
 }
 
 // eachDB runs fn once on SQLite and once on PostgreSQL, each with a fresh harness.
@@ -182,7 +186,7 @@ func (h *harness) seed() {
 func displayName(username string) string {
 	names := map[string]string{"coordinator": "朱海英", "editor": "钱晓燕", "sysadmin": "陈建国", "auditor": "吴志强",
 		"judicial": "王秀英", "police": "李振华", "yuefeng": "张卫东", "gaoqiao": "沈建明", "qili": "陆小平",
-		"nanri": "顾春华", "grid": "姚春芳"}
+		"nanri": "顾春华", "grid": "姚春芳", "secadmin": "沈丽华", "dispatcher": "周文斌", "moderator": "徐佳琪", "agent": "孙梦婷"}
 	if n, ok := names[username]; ok {
 		return n
 	}
