@@ -20,6 +20,7 @@ var coordTemplateFuncs = template.FuncMap{
 	"statusClass":   statusClass,
 	"sections":      sections,
 	"dict":          dict,
+	"noErrors":      func() map[string]string { return nil },
 }
 
 // fileSize shows a byte count in the units people read: 812 B, 35.2 KB, 4.1 MB.

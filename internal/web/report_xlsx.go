@@ -12,8 +12,9 @@ import (
 	"pingan/internal/domain"
 )
 
-// Spreadsheets of report forms. Every value a person typed is written as a text cell, so Excel
-// and WPS never evaluate a leading "=" or shorten a long digit string. Only integer and decimal
+// Spreadsheets of report forms. Every value a person typed is written as a Go string, which
+// excelize stores as a shared or inline string cell and never as a formula, so Excel and WPS
+// show a leading "=" as typed and keep a long digit string whole. Only integer and decimal
 // fields are written as numbers.
 
 // maxSheetName is Excel's limit on the length of a sheet name, in characters.
@@ -69,7 +70,7 @@ func cellValue(f domain.ReportField, v string) any {
 			return n
 		}
 	}
-	return textCell(v)
+	return v
 }
 
 // cellName returns the A1 name of a column and row, both counted from 1.
@@ -118,7 +119,7 @@ func writeOfflineForm(w io.Writer, s domain.ReportSubmission, t domain.ReportTem
 		if f.Required {
 			required = "是"
 		}
-		values := []any{f.ID, textCell(f.Section), textCell(f.Label), f.Kind.Label(), required, textCell(help), cellValue(f, s.Values[f.ID])}
+		values := []any{f.ID, f.Section, f.Label, f.Kind.Label(), required, help, cellValue(f, s.Values[f.ID])}
 		if err := x.SetSheetRow(sheet, cellName(1, row), &values); err != nil {
 			return err
 		}
@@ -242,7 +243,7 @@ func writeAggregateWorkbook(w io.Writer, a domain.ReportAssignment, t domain.Rep
 		row := 2
 		for _, f := range t.Fields {
 			for _, c := range agg.Choices[f.ID] {
-				sw.SetRow(cellName(1, row), []any{textCell(f.Label), textCell(c.Option), c.Count})
+				sw.SetRow(cellName(1, row), []any{f.Label, c.Option, c.Count})
 				row++
 			}
 		}
@@ -266,24 +267,24 @@ func writeSummarySheet(x *excelize.File, sheet string, a domain.ReportAssignment
 	sw.SetColWidth(1, 1, 24)
 	sw.SetColWidth(2, 3, 12)
 	sw.SetColWidth(4, 3+len(agg.Fields), 14)
-	if err := sw.SetRow("A1", []any{textCell(a.Title + " 汇总（" + rangeLabel + "）")}, excelize.RowOpts{StyleID: bold}); err != nil {
+	if err := sw.SetRow("A1", []any{a.Title + " 汇总（" + rangeLabel + "）"}, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
-	sw.SetRow("A2", []any{textCell("导出时间：" + generated + "　只统计已提交和已通过的报表。")})
+	sw.SetRow("A2", []any{"导出时间：" + generated + "　只统计已提交和已通过的报表。"})
 	header := []any{"单位", "单位类型", "报表份数"}
 	for _, f := range agg.Fields {
 		label := f.Label
 		if f.Section != "" {
 			label = f.Section + "：" + f.Label
 		}
-		header = append(header, textCell(label))
+		header = append(header, label)
 	}
 	if err := sw.SetRow("A3", header, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
 	row := 4
 	put := func(r domain.AggregateRow, kind string, opts ...excelize.RowOpts) error {
-		values := []any{textCell(r.OrgName), textCell(kind), r.Reports}
+		values := []any{r.OrgName, kind, r.Reports}
 		for _, f := range agg.Fields {
 			values = append(values, r.SumNumber(f))
 		}
@@ -314,7 +315,7 @@ func writeDetailSheet(x *excelize.File, sheet string, t domain.ReportTemplate, s
 	}
 	header := []any{"单位", "期间", "状态", "首次提交时间", "是否逾期"}
 	for _, f := range t.Fields {
-		header = append(header, textCell(f.Label))
+		header = append(header, f.Label)
 	}
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
@@ -324,8 +325,8 @@ func writeDetailSheet(x *excelize.File, sheet string, t domain.ReportTemplate, s
 		if !s.FirstSubmittedAt.IsZero() && !s.FirstSubmittedAt.Before(s.DueAt) {
 			late = "是"
 		}
-		values := []any{textCell(s.OrgName), textCell(s.PeriodLabel()), textCell(s.Status.Label()),
-			textCell(domain.FormatTime(s.FirstSubmittedAt)), late}
+		values := []any{s.OrgName, s.PeriodLabel(), s.Status.Label(),
+			domain.FormatTime(s.FirstSubmittedAt), late}
 		for _, f := range t.Fields {
 			values = append(values, cellValue(f, s.Values[f.ID]))
 		}

@@ -68,6 +68,9 @@ func TestReportRoundTrip(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
 		center := h.signIn("coordinator")
 		tid := designMonthlyTemplate(t, center, "综治工作月报表")
+		if res := center.get("/admin/reports/templates/" + tid); res.status != http.StatusOK || !strings.Contains(res.body, "保存字段") {
+			t.Fatalf("designer with fields: status %d", res.status)
+		}
 		res := center.post("/admin/reports/assignments", url.Values{"template_id": {tid}, "title": {"综治工作月报"},
 			"period_kind": {"monthly"}, "start_month": {h.db.Now().In(shanghai()).Format("2006-01")}, "due_day": {"5"},
 			"org": {idStr(h.orgs["越丰村"]), idStr(h.orgs["高桥村"]), idStr(h.orgs["骑力村"])}})
@@ -243,6 +246,16 @@ func TestOfflineFormRoundTrip(t *testing.T) {
 	for _, want := range []string{`value="12"`, `value="95.5"`, `>已完成</textarea>`, `<option selected>平稳</option>`} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("form after upload lacks %s", want)
+		}
+	}
+	// The form downloaded again carries the stored values as they were typed.
+	again, err := excelize.OpenReader(strings.NewReader(c.get("/admin/my-reports/" + id + "/form.xlsx").body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cell, want := range map[string]string{"G4": "12", "G7": "95.5", "G8": "已完成", "G9": "平稳", "C4": "排查矛盾纠纷（件）"} {
+		if got, _ := again.GetCellValue(sheet, cell); got != want {
+			t.Errorf("downloaded form %s = %q, want %q", cell, got, want)
 		}
 	}
 	// Another report's form is refused.
