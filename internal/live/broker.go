@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 )
 
@@ -98,7 +100,8 @@ func (b *Broker) Open(ctx context.Context, who Subscriber, from Cursor) (*Stream
 		pos[t] = p
 	}
 
-	st := &Stream{broker: b, who: who, sub: b.hub.Subscribe(topics), pos: pos}
+	slices.Sort(topics)
+	st := &Stream{broker: b, who: who, sub: b.hub.Subscribe(topics), pos: pos, sorted: topics}
 	// Subscribed first, then read: anything stored after the heads above is either replayed
 	// here or delivered by the hub, and duplicates are dropped by sequence number.
 	for _, t := range topics {
@@ -119,11 +122,26 @@ type Stream struct {
 	pos     Cursor
 	pending []*Event
 	timer   *time.Timer
+	sorted  []string // the topics in cursor order
 }
 
 // Cursor returns the position of every topic after the events returned so far. The event stream
 // sends it as each event's id, which the browser sends back when it reconnects.
 func (s *Stream) Cursor() Cursor { return s.pos }
+
+// AppendCursor appends the stream's cursor, in the form Cursor.String returns, to dst. The
+// event stream writes it as every event's id, so it avoids the allocations of String.
+func (s *Stream) AppendCursor(dst []byte) []byte {
+	for i, t := range s.sorted {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, t...)
+		dst = append(dst, '=')
+		dst = strconv.AppendInt(dst, s.pos[t], 10)
+	}
+	return dst
+}
 
 // Topics returns the topics of the stream.
 func (s *Stream) Topics() []string { return s.sub.Topics() }
@@ -194,6 +212,10 @@ func (s *Stream) popPending() (*Event, bool) {
 		e := s.pending[0]
 		s.pending[0] = nil
 		s.pending = s.pending[1:]
+		if len(s.pending) == 0 {
+			// Let the backing array of a long replay go.
+			s.pending = nil
+		}
 		if e.Type == resetType {
 			return e, true
 		}

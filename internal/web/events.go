@@ -45,12 +45,7 @@ func (s *Server) liveCursor(r *http.Request) (live.Cursor, error) {
 // connection, in the cursor query parameter that the page rendered. Every event carries the
 // whole cursor as its id, so a reconnect resumes each topic where it stopped.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
-	from := live.ParseCursor(r.Header.Get("Last-Event-ID"))
-	if len(from) == 0 {
-		from = live.ParseCursor(r.URL.Query().Get("cursor"))
-	}
-	ctx := r.Context()
-	stream, err := s.broker.Open(ctx, s.subscriber(r), from)
+	stream, err := s.openStream(r)
 	if errors.Is(err, live.ErrNoTopics) {
 		// 204 tells EventSource to stop reconnecting.
 		w.WriteHeader(http.StatusNoContent)
@@ -60,7 +55,24 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer stream.Close()
+	return s.pump(w, r, stream)
+}
 
+// openStream opens the request's stream at the cursor it names. It is a function of its own,
+// like pump, so that the database work of opening leaves no large frame on the goroutine that
+// then holds the stream for hours.
+func (s *Server) openStream(r *http.Request) (*live.Stream, error) {
+	from := live.ParseCursor(r.Header.Get("Last-Event-ID"))
+	if len(from) == 0 {
+		from = live.ParseCursor(r.URL.Query().Get("cursor"))
+	}
+	return s.broker.Open(r.Context(), s.subscriber(r), from)
+}
+
+// pump writes the stream's events to the response until the browser leaves, the hub closes or
+// the session ends.
+func (s *Server) pump(w http.ResponseWriter, r *http.Request, stream *live.Stream) error {
+	ctx := r.Context()
 	rc := http.NewResponseController(w)
 	// The server's read and write timeouts suit ordinary requests; this one lives for hours.
 	// The read deadline also has to go, because its expiry cancels the request's context.
@@ -84,6 +96,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 
 	si := sessionFrom(ctx)
 	lastCheck := time.Now()
+	// buf holds one event at a time; it is reused, so a busy stream allocates nothing per event.
+	buf := make([]byte, 0, 512)
+	batch := false
 	for {
 		e, err := stream.Next(ctx, streamHeartbeat)
 		switch {
@@ -91,7 +106,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			if si != nil && time.Since(lastCheck) >= streamSessionCheck {
 				lastCheck = time.Now()
 				if !s.sessionLive(ctx, si) {
-					writeStreamEvent(w, "", "signedout", []byte(`{}`))
+					writeStreamEvent(w, "signedout", []byte(`{}`))
 					rc.Flush()
 					return nil
 				}
@@ -109,8 +124,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			// reconnects, to this instance or another.
 			return nil
 		}
-		rc.SetWriteDeadline(time.Now().Add(streamWriteDeadline))
-		if err := writeStreamEvent(w, stream.Cursor().String(), e.Type, e.Wire()); err != nil {
+		if !batch {
+			// One deadline covers the events written before the next flush.
+			rc.SetWriteDeadline(time.Now().Add(streamWriteDeadline))
+			batch = true
+		}
+		buf = append(buf[:0], "id: "...)
+		buf = stream.AppendCursor(buf)
+		buf = appendStreamEvent(append(buf, '\n'), e.Type, e.Wire())
+		if _, err := w.Write(buf); err != nil {
 			return nil
 		}
 		// Write what is already waiting before one flush: a burst costs one system call.
@@ -118,24 +140,24 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			if rc.Flush() != nil {
 				return nil
 			}
+			batch = false
 		}
 	}
 }
 
-// writeStreamEvent writes one event in the text/event-stream format. data is one line of JSON.
-func writeStreamEvent(w io.Writer, id, name string, data []byte) error {
-	buf := make([]byte, 0, len(id)+len(name)+len(data)+32)
-	if id != "" {
-		buf = append(buf, "id: "...)
-		buf = append(buf, id...)
-		buf = append(buf, '\n')
-	}
-	buf = append(buf, "event: "...)
-	buf = append(buf, name...)
-	buf = append(buf, "\ndata: "...)
-	buf = append(buf, data...)
-	buf = append(buf, "\n\n"...)
-	_, err := w.Write(buf)
+// appendStreamEvent appends the event and data lines of one event in the text/event-stream
+// format to dst. data is one line of JSON.
+func appendStreamEvent(dst []byte, name string, data []byte) []byte {
+	dst = append(dst, "event: "...)
+	dst = append(dst, name...)
+	dst = append(dst, "\ndata: "...)
+	dst = append(dst, data...)
+	return append(dst, "\n\n"...)
+}
+
+// writeStreamEvent writes one event without an id.
+func writeStreamEvent(w io.Writer, name string, data []byte) error {
+	_, err := w.Write(appendStreamEvent(nil, name, data))
 	return err
 }
 
