@@ -18,6 +18,8 @@ type noticeListPage struct {
 	Query   string
 	Unread  bool
 	Issuer  bool
+	// UnreadCount is how many received notices the person has not opened.
+	UnreadCount int
 }
 
 // noticeInbox lists the notices sent to the person's organization.
@@ -30,9 +32,13 @@ func (s *Server) noticeInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	unread, err := s.db.UnreadNoticeCount(r.Context(), actor)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "admin/notices", &noticeListPage{Page: Page{Title: "通知公告"}, Tab: "inbox",
 		Notices: list, Pager: newPager(r, page.Normalize(total).Number, 20, total), Query: f.Query, Unread: f.UnreadOnly,
-		Issuer: actor.Can(domain.PermNoticesIssue)})
+		Issuer: actor.Can(domain.PermNoticesIssue), UnreadCount: unread})
 }
 
 // noticeSent lists the notices the person's organization issued.

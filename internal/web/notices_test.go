@@ -39,7 +39,7 @@ func TestNoticeReceiptsFeedbackAndReminders(t *testing.T) {
 
 		yuefeng := h.signIn("yuefeng")
 		inbox := yuefeng.get("/admin/notices")
-		mustContain(t, "village inbox", inbox.body, "关于开展汛期安全隐患排查的工作计划", "未读")
+		mustContain(t, "village inbox", inbox.body, "关于开展汛期安全隐患排查的工作计划", "未读", `data-unread-notices>1<`)
 		for range 2 {
 			if res := yuefeng.get("/admin/notices/" + id); res.status != http.StatusOK {
 				t.Fatalf("village opens notice: status %d", res.status)
