@@ -18,7 +18,7 @@ import (
 )
 
 // coordinationAccounts are the staff of villages and units that the base demo has no account
-// for. They author the demo's reports, inquiries and messages; their passwords are random and
+// for. They author the demo's reports, inquiries and messages. Their passwords are random and
 // never shown, so a system administrator resets one to sign in as it.
 var coordinationAccounts = []struct {
 	username, name, org string
@@ -71,11 +71,11 @@ type demoEvent struct {
 	run func() error
 }
 
-// Coordination adds the coordination platform's six months to the demo town: 26 notices, work
-// plans and requirements with read receipts, feedback and reminders; a monthly report from each
-// village each month (four late, one returned and resubmitted); 57 information reports, some
-// adopted; 81 inquiries, most answered and some published as FAQ entries; and a work group
-// that talks about the notices. Everything goes through the store's own operations at
+// Coordination adds the coordination platform's six months to the demo town. It issues 26
+// notices, work plans and requirements with read receipts, feedback and reminders. Each village
+// reports each month, four reports come late, and one is returned and resubmitted. There are 57
+// information reports, some adopted, and 81 inquiries, most answered and some published as FAQ
+// entries. The work group talks about the notices. Everything goes through the store's own operations at
 // historical times, so audit records and notifications are what they would have been.
 func Coordination(ctx context.Context, tx *sql.Tx, db *store.DB, town *Town) error {
 	c := &coordDemo{ctx: ctx, tx: tx, db: db, town: town, rng: rand.New(rand.NewPCG(2024, 11)),
@@ -554,8 +554,8 @@ func (c *coordDemo) scheduleInfoReports() error {
 	return nil
 }
 
-// scheduleInquiries spreads the 81 inquiries over the period; most are answered by the center
-// or the unit they were addressed to, and some answers become public FAQ entries.
+// scheduleInquiries spreads the 81 inquiries over the period. The center or the unit each was
+// addressed to answers most of them, and some answers become public FAQ entries.
 func (c *coordDemo) scheduleInquiries() error {
 	days := int(c.town.Until.Sub(c.town.From).Hours()/24) + 1
 	askers := append(slices.Clone(demoVillages), demoUnits...)

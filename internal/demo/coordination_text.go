@@ -196,8 +196,8 @@ var demoInfoReports = []infoSpec{
 	{"safety_building", "%s完成“无诈村”创建自查", "对照创建标准，村里完成反诈宣传全覆盖，今年以来本村未发生电信诈骗案件，已按要求完成自查并准备申报。"},
 }
 
-// inquirySpec is an inquiry with the answer it gets; to names who answers: the center or a
-// member unit by name.
+// inquirySpec is an inquiry with the answer it gets. to is the organization that answers: the
+// center or a member unit, by name.
 type inquirySpec struct {
 	title    string
 	question string

@@ -145,7 +145,7 @@ func (db *DB) SubmissionEvents(ctx context.Context, id int64) ([]domain.ReportEv
 	return out, rows.Err()
 }
 
-// SaveMode says what saving a report does.
+// SaveMode selects how SaveSubmission saves a report.
 type SaveMode int
 
 const (

@@ -13,9 +13,9 @@ import (
 )
 
 // Spreadsheets of report forms. Every value a person typed is written as a Go string, which
-// excelize stores as a shared or inline string cell and never as a formula, so Excel and WPS
-// show a leading "=" as typed and keep a long digit string whole. Only integer and decimal
-// fields are written as numbers.
+// excelize stores as a shared or inline string cell and never as a formula. Excel and WPS
+// therefore show a leading "=" as typed and keep a long digit string whole. Only integer and
+// decimal fields are written as numbers.
 
 // maxSheetName is Excel's limit on the length of a sheet name, in characters.
 const maxSheetName = 31
