@@ -4,7 +4,8 @@ go 1.26.0
 
 require (
 	filippo.io/age v1.3.2
-	github.com/chromedp/chromedp v0.23.1
+	github.com/chromedp/cdproto v0.160.1
+	github.com/chromedp/chromedp v0.24.0
 	github.com/coregx/ahocorasick v0.3.1
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/longbridgeapp/opencc v0.3.13
@@ -17,7 +18,6 @@ require (
 
 require (
 	filippo.io/hpke v0.4.0 // indirect
-	github.com/chromedp/cdproto v0.160.1 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/uuid v1.6.0 // indirect

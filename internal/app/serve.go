@@ -53,12 +53,19 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 		fmt.Fprintf(cio.Stdout, "数据目录 %s 中已有数据，本次不再载入演示数据，直接使用现有数据。\n", cfg.DataDir)
 	}
 
-	srv, err := web.New(web.Deps{DB: e.db, Files: e.files, Log: log, Hasher: e.hasher, Config: cfg, StatsSources: statsSources})
+	hub, err := openHub(ctx, e, log)
+	if err != nil {
+		return err
+	}
+	defer hub.Close()
+	srv, err := web.New(web.Deps{DB: e.db, Files: e.files, Log: log, Hasher: e.hasher, Config: cfg, Hub: hub,
+		StatsSources: statsSources})
 	if err != nil {
 		return err
 	}
 	runner := jobs.NewRunner(e.db, log, 30*time.Second)
 	registerJobs(runner, e, log)
+	registerCoordinationJobs(runner, e, srv, log)
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	if err := runner.Start(jobCtx); err != nil {
@@ -89,6 +96,8 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 	}
 	log.Info("server stopping")
 	stopJobs()
+	// Closing the hub ends the event streams, which would otherwise hold Shutdown until its timeout.
+	hub.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {

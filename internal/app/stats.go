@@ -13,7 +13,10 @@ import (
 )
 
 // statsSources are the feature areas' figures, in order.
-var statsSources = []stats.Source{stats.Service}
+var statsSources = []stats.Source{
+	stats.Coordination,
+	stats.Service,
+}
 
 func runStats(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("stats", cio)

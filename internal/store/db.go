@@ -182,3 +182,12 @@ func (db *DB) SetMeta(ctx context.Context, q querier, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// txOr runs fn in outer when it is given, so that a caller's transaction (the demo's, for
+// example) can include the operation, and otherwise in a new transaction.
+func (db *DB) txOr(ctx context.Context, outer *sql.Tx, fn func(tx *sql.Tx) error) error {
+	if outer != nil {
+		return fn(outer)
+	}
+	return db.Tx(ctx, fn)
+}

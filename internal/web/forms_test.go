@@ -189,7 +189,7 @@ func TestAuditExportOpensAsWorkbook(t *testing.T) {
 		for i, v := range r {
 			if v == "=1+1" {
 				found = true
-				if f, _ := x.GetCellFormula("审计日志", cellName(i, rowIndex(rows, r))); f != "" {
+				if f, _ := x.GetCellFormula("审计日志", zeroBasedCell(i, rowIndex(rows, r))); f != "" {
 					t.Errorf("detail became a formula %q", f)
 				}
 			}
@@ -200,11 +200,6 @@ func TestAuditExportOpensAsWorkbook(t *testing.T) {
 	}
 }
 
-func cellName(col, row int) string {
-	n, _ := excelize.CoordinatesToCellName(col+1, row+1)
-	return n
-}
-
 func rowIndex(rows [][]string, r []string) int {
 	for i := range rows {
 		if &rows[i][0] == &r[0] {
@@ -212,4 +207,9 @@ func rowIndex(rows [][]string, r []string) int {
 		}
 	}
 	return 0
+}
+
+func zeroBasedCell(col, row int) string {
+	n, _ := excelize.CoordinatesToCellName(col+1, row+1)
+	return n
 }

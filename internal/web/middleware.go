@@ -91,16 +91,22 @@ func (s *Server) withRequestLog(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		start := time.Now()
 		next.ServeHTTP(sw, r.WithContext(ctx))
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || strings.HasPrefix(r.URL.Path, "/static/") {
-			return
-		}
-		attrs := []any{"request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"duration_ms", time.Since(start).Milliseconds()}
-		if si := sessionFrom(r.Context()); si != nil {
-			attrs = append(attrs, "user_id", si.account.ID, "org_id", si.account.OrgID)
-		}
-		s.log.Info("request", attrs...)
+		s.logRequest(r, id, sw, start)
 	})
+}
+
+// logRequest writes the access log line of a finished request. It is a function of its own so
+// that the middleware's frame stays small under long-lived event streams.
+func (s *Server) logRequest(r *http.Request, id string, sw *statusWriter, start time.Time) {
+	if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || strings.HasPrefix(r.URL.Path, "/static/") {
+		return
+	}
+	attrs := []any{"request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		"duration_ms", time.Since(start).Milliseconds()}
+	if si := sessionFrom(r.Context()); si != nil {
+		attrs = append(attrs, "user_id", si.account.ID, "org_id", si.account.OrgID)
+	}
+	s.log.Info("request", attrs...)
 }
 
 func securityHeaders(next http.Handler) http.Handler {
@@ -126,39 +132,50 @@ func hashToken(token string) string {
 // It moves the idle clock at most once a minute per session to avoid a write per request.
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
-		if err != nil || c.Value == "" || strings.HasPrefix(r.URL.Path, "/static/") {
-			next.ServeHTTP(w, r)
+		si, ok := s.loadSession(w, r)
+		if !ok {
 			return
 		}
-		idHash := hashToken(c.Value)
-		// The idle limit is the longest any town allows; the town's own policy is applied below.
-		sess, account, err := s.db.SessionAccount(r.Context(), idHash, 8*time.Hour)
-		if err != nil {
-			if domain.ErrorKind(err) != domain.KindUnauthorized {
-				s.log.Error("load session failed", "request_id", requestID(r.Context()), "error", err)
-			}
-			s.clearSessionCookie(w, r)
-			next.ServeHTTP(w, r)
-			return
+		if si != nil {
+			r = r.WithContext(context.WithValue(r.Context(), ctxSession, si))
 		}
-		policy, err := s.db.SecurityPolicy(r.Context(), account.TownID)
-		if err != nil {
-			s.serveError(w, r, err)
-			return
-		}
-		now := s.db.Now()
-		if now.Sub(sess.LastSeenAt) > time.Duration(policy.SessionIdleMinutes)*time.Minute ||
-			now.Sub(sess.CreatedAt) > time.Duration(policy.SessionMaxHours)*time.Hour {
-			s.db.SQL().ExecContext(r.Context(), `DELETE FROM sessions WHERE id_hash = $1`, idHash)
-			s.clearSessionCookie(w, r)
-			next.ServeHTTP(w, r)
-			return
-		}
-		s.touch(r.Context(), idHash, sess.LastSeenAt)
-		ctx := context.WithValue(r.Context(), ctxSession, &sessionInfo{idHash: idHash, account: account, policy: policy})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
+}
+
+// loadSession returns the live session of the request's cookie, or nil without one. It returns
+// false when it has already answered the request with an error. It is a function of its own so
+// that its large locals are off the stack while the rest of the request runs, which lets an
+// event stream's goroutine keep a small stack for hours.
+func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*sessionInfo, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" || strings.HasPrefix(r.URL.Path, "/static/") {
+		return nil, true
+	}
+	idHash := hashToken(c.Value)
+	// The idle limit is the longest any town allows; the town's own policy is applied below.
+	sess, account, err := s.db.SessionAccount(r.Context(), idHash, 8*time.Hour)
+	if err != nil {
+		if domain.ErrorKind(err) != domain.KindUnauthorized {
+			s.log.Error("load session failed", "request_id", requestID(r.Context()), "error", err)
+		}
+		s.clearSessionCookie(w, r)
+		return nil, true
+	}
+	policy, err := s.db.SecurityPolicy(r.Context(), account.TownID)
+	if err != nil {
+		s.serveError(w, r, err)
+		return nil, false
+	}
+	now := s.db.Now()
+	if now.Sub(sess.LastSeenAt) > time.Duration(policy.SessionIdleMinutes)*time.Minute ||
+		now.Sub(sess.CreatedAt) > time.Duration(policy.SessionMaxHours)*time.Hour {
+		s.db.SQL().ExecContext(r.Context(), `DELETE FROM sessions WHERE id_hash = $1`, idHash)
+		s.clearSessionCookie(w, r)
+		return nil, true
+	}
+	s.touch(r.Context(), idHash, sess.LastSeenAt)
+	return &sessionInfo{idHash: idHash, account: account, policy: policy}, true
 }
 
 func (s *Server) touch(ctx context.Context, idHash string, lastSeen time.Time) {
@@ -249,37 +266,43 @@ var passwordChangeAllowed = map[string]bool{
 // so, and an account without the permission gets 403 and an audit record.
 func (s *Server) gate(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.perm != public {
-			si := sessionFrom(r.Context())
-			if si == nil {
-				if r.Method == http.MethodGet || r.Method == http.MethodHead {
-					http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-					return
-				}
-				s.renderError(w, r, http.StatusUnauthorized, "请先登录。")
-				return
-			}
-			mustChange := si.account.MustChangePassword || si.policy.PasswordExpired(si.account.PasswordChangedAt, s.db.Now())
-			if mustChange && !passwordChangeAllowed[rt.pattern] {
-				if r.Method == http.MethodGet {
-					http.Redirect(w, r, "/account/password", http.StatusSeeOther)
-					return
-				}
-				s.renderError(w, r, http.StatusForbidden, "请先修改密码。")
-				return
-			}
-			if !si.account.Can(rt.perm) {
-				actor := s.actor(r)
-				if err := s.db.AppendAudit(r.Context(), store.AuditFor(actor, "access.denied", "route", 0, domain.OutcomeDenied,
-					r.Method+" "+r.URL.Path)); err != nil {
-					s.log.Error("audit denied access failed", "error", err)
-				}
-				s.renderError(w, r, http.StatusForbidden, "您没有执行此操作的权限。")
-				return
-			}
+		if rt.perm != public && !s.allow(w, r, rt) {
+			return
 		}
 		s.serveError(w, r, rt.handler(w, r))
 	})
+}
+
+// allow reports whether the request may use the route, answering it when it may not.
+func (s *Server) allow(w http.ResponseWriter, r *http.Request, rt route) bool {
+	si := sessionFrom(r.Context())
+	if si == nil {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return false
+		}
+		s.renderError(w, r, http.StatusUnauthorized, "请先登录。")
+		return false
+	}
+	mustChange := si.account.MustChangePassword || si.policy.PasswordExpired(si.account.PasswordChangedAt, s.db.Now())
+	if mustChange && !passwordChangeAllowed[rt.pattern] {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/account/password", http.StatusSeeOther)
+			return false
+		}
+		s.renderError(w, r, http.StatusForbidden, "请先修改密码。")
+		return false
+	}
+	if !si.account.Can(rt.perm) {
+		actor := s.actor(r)
+		if err := s.db.AppendAudit(r.Context(), store.AuditFor(actor, "access.denied", "route", 0, domain.OutcomeDenied,
+			r.Method+" "+r.URL.Path)); err != nil {
+			s.log.Error("audit denied access failed", "error", err)
+		}
+		s.renderError(w, r, http.StatusForbidden, "您没有执行此操作的权限。")
+		return false
+	}
+	return true
 }
 
 func (s *Server) notFoundHandler(w http.ResponseWriter, r *http.Request) {

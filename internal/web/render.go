@@ -33,6 +33,11 @@ type Page struct {
 	Message string
 	Errors  map[string]string
 	Now     time.Time
+	// Bell is the signed-in account's number of unread notifications.
+	Bell int
+	// LiveCursor is where the page's event stream starts; a handler that renders live records
+	// sets it before rendering, otherwise it is the current head of every topic.
+	LiveCursor string
 }
 
 func (p *Page) base() *Page { return p }
@@ -56,7 +61,7 @@ var templateFuncs = template.FuncMap{
 	"roleHas":      func(r domain.Role, p domain.Permission) bool { return domain.RoleHas(r, p) },
 	"permLabel":    func(p domain.Permission) string { return p.Label() },
 	"waitLabel":    waitLabel,
-	"pct":          func(rate float64) float64 { return rate * 100 },
+	"ratePercent":  func(rate float64) float64 { return rate * 100 },
 }
 
 func containsRole(roles []domain.Role, r domain.Role) bool {
@@ -71,7 +76,7 @@ func containsRole(roles []domain.Role, r domain.Role) bool {
 // parseTemplates parses each page under templates/pages together with the layouts and partials.
 // A page's name is its path below pages without the extension, such as "admin/orgs".
 func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/layouts/*.html")
+	base, err := template.New("").Funcs(templateFuncs).Funcs(coordTemplateFuncs).ParseFS(templateFS, "templates/layouts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layouts: %w", err)
 	}
@@ -112,6 +117,7 @@ func (s *Server) fillPage(r *http.Request, w http.ResponseWriter, p *Page) {
 		p.Account = &a
 		p.Nav = navFor(&a)
 		townID = a.TownID
+		s.fillLive(r, p)
 	}
 	if townID == 0 {
 		if t, err := s.db.FirstTown(r.Context()); err == nil {

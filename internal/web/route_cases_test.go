@@ -19,6 +19,9 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 	// The brine case and the open case belong to other units than these accounts' own, so the
 	// store's scoping answers "not found" although the role may view and handle cases.
 	outsideUnit := map[string]int{"agent": 404, "coordinator": 404, "grid": 404, "yuefeng": 404, "police": 404}
+	// The notice went to the villages, and the inquiry to the center: other units do not see them.
+	notRecipient := map[string]int{"grid": 404, "police": 404}
+	notAssigned := map[string]int{"police": 404}
 	cases := map[string]routeCase{
 		"GET /healthz":           {path: "/healthz", ok: 200},
 		"GET /readyz":            {path: "/readyz", ok: 200},
@@ -128,6 +131,79 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"POST /admin/chat/{id}/transfer":      {path: "/admin/chat/" + chat + "/transfer", ok: 409},
 		"POST /admin/chat/{id}/end":           {path: "/admin/chat/" + chat + "/end", ok: 409},
 		"POST /admin/chat/{id}/case":          {path: "/admin/chat/" + chat + "/case", ok: 400},
+
+		// The coordination platform.
+		"GET /faq":                    {path: "/faq", ok: 200},
+		"GET /events":                 {path: "/events", ok: 200, okFor: map[string]int{"": 204}},
+		"GET /admin/bell":             {path: "/admin/bell", ok: 200},
+		"POST /admin/bell/{id}/open":  {path: "/admin/bell/" + m.ids["notification"] + "/open", ok: 404, okFor: map[string]int{"yuefeng": 303}},
+		"POST /admin/bell/read-all":   {path: "/admin/bell/read-all", ok: 303},
+		"GET /admin/attachments/{id}": {path: "/admin/attachments/999999", ok: 404},
+
+		"GET /admin/notices":                {path: "/admin/notices", ok: 200},
+		"GET /admin/notices/sent":           {path: "/admin/notices/sent", ok: 200},
+		"GET /admin/notices/new":            {path: "/admin/notices/new", ok: 200},
+		"POST /admin/notices":               {path: "/admin/notices", ok: 422},
+		"GET /admin/notices/{id}":           {path: "/admin/notices/" + m.ids["notice"], ok: 200, okFor: notRecipient},
+		"POST /admin/notices/{id}/feedback": {path: "/admin/notices/" + m.ids["notice"] + "/feedback", ok: 404, okFor: map[string]int{"yuefeng": 422}},
+		"GET /admin/notices/{id}/receipts":  {path: "/admin/notices/" + m.ids["notice"] + "/receipts", ok: 200},
+		"POST /admin/notices/{id}/remind":   {path: "/admin/notices/" + m.ids["notice"] + "/remind", ok: 303},
+
+		"GET /admin/reports":                                       {path: "/admin/reports", ok: 200},
+		"GET /admin/reports/templates":                             {path: "/admin/reports/templates", ok: 200},
+		"GET /admin/reports/templates/new":                         {path: "/admin/reports/templates/new", ok: 200},
+		"POST /admin/reports/templates":                            {path: "/admin/reports/templates", ok: 422},
+		"GET /admin/reports/templates/{id}":                        {path: "/admin/reports/templates/" + m.ids["template"], ok: 200},
+		"POST /admin/reports/templates/{id}":                       {path: "/admin/reports/templates/" + m.ids["template"], ok: 422},
+		"POST /admin/reports/templates/{id}/copy":                  {path: "/admin/reports/templates/" + m.ids["template"] + "/copy", ok: 303},
+		"POST /admin/reports/templates/{id}/fields":                {path: "/admin/reports/templates/" + m.ids["template"] + "/fields", ok: 422},
+		"POST /admin/reports/templates/{id}/fields/{field}":        {path: "/admin/reports/templates/" + m.ids["template"] + "/fields/" + m.ids["field"], ok: 422},
+		"POST /admin/reports/templates/{id}/fields/{field}/delete": {path: "/admin/reports/templates/" + m.ids["template"] + "/fields/" + m.ids["field"] + "/delete", ok: 303},
+		"POST /admin/reports/templates/{id}/fields/{field}/move":   {path: "/admin/reports/templates/" + m.ids["template"] + "/fields/" + m.ids["field"] + "/move", ok: 303},
+		"GET /admin/reports/assignments/new":                       {path: "/admin/reports/assignments/new", ok: 200},
+		"POST /admin/reports/assignments":                          {path: "/admin/reports/assignments", ok: 422},
+		"GET /admin/reports/assignments/{id}":                      {path: "/admin/reports/assignments/" + m.ids["assignment"], ok: 200},
+		"POST /admin/reports/assignments/{id}/stop":                {path: "/admin/reports/assignments/999999/stop", ok: 404},
+		"GET /admin/reports/assignments/{id}/aggregate":            {path: "/admin/reports/assignments/" + m.ids["assignment"] + "/aggregate", ok: 200},
+		"GET /admin/reports/assignments/{id}/export.xlsx":          {path: "/admin/reports/assignments/" + m.ids["assignment"] + "/export.xlsx", ok: 200},
+		"GET /admin/reports/submissions/{id}":                      {path: "/admin/reports/submissions/" + m.ids["submission"], ok: 200},
+		"POST /admin/reports/submissions/{id}/accept":              {path: "/admin/reports/submissions/999999/accept", ok: 404},
+		"POST /admin/reports/submissions/{id}/return":              {path: "/admin/reports/submissions/" + m.ids["submission"] + "/return", ok: 422},
+		"GET /admin/my-reports":                                    {path: "/admin/my-reports", ok: 200},
+		"GET /admin/my-reports/{id}":                               {path: "/admin/my-reports/" + m.ids["my_report"], ok: 404, okFor: map[string]int{"yuefeng": 200}},
+		"POST /admin/my-reports/{id}":                              {path: "/admin/my-reports/" + m.ids["my_report"], ok: 404, okFor: map[string]int{"yuefeng": 303}},
+		"GET /admin/my-reports/{id}/form.xlsx":                     {path: "/admin/my-reports/" + m.ids["my_report"] + "/form.xlsx", ok: 404, okFor: map[string]int{"yuefeng": 200}},
+		"POST /admin/my-reports/{id}/upload":                       {path: "/admin/my-reports/" + m.ids["my_report"] + "/upload", ok: 404, okFor: map[string]int{"yuefeng": 422}},
+
+		"GET /admin/my-info-reports":            {path: "/admin/my-info-reports", ok: 200},
+		"GET /admin/my-info-reports/new":        {path: "/admin/my-info-reports/new", ok: 200},
+		"POST /admin/my-info-reports":           {path: "/admin/my-info-reports", ok: 422},
+		"GET /admin/my-info-reports/{id}":       {path: "/admin/my-info-reports/" + m.ids["info_report"], ok: 404, okFor: map[string]int{"yuefeng": 200}},
+		"GET /admin/info-reports":               {path: "/admin/info-reports", ok: 200},
+		"GET /admin/info-reports/{id}":          {path: "/admin/info-reports/" + m.ids["info_report"], ok: 200},
+		"POST /admin/info-reports/{id}/adopt":   {path: "/admin/info-reports/999999/adopt", ok: 404},
+		"POST /admin/info-reports/{id}/decline": {path: "/admin/info-reports/999999/decline", ok: 404},
+
+		"GET /admin/my-inquiries":                 {path: "/admin/my-inquiries", ok: 200},
+		"GET /admin/my-inquiries/new":             {path: "/admin/my-inquiries/new", ok: 200},
+		"POST /admin/my-inquiries":                {path: "/admin/my-inquiries", ok: 422},
+		"GET /admin/my-inquiries/{id}":            {path: "/admin/my-inquiries/" + m.ids["inquiry"], ok: 404, okFor: map[string]int{"yuefeng": 200}},
+		"GET /admin/inquiries":                    {path: "/admin/inquiries", ok: 200},
+		"GET /admin/inquiries/{id}":               {path: "/admin/inquiries/" + m.ids["inquiry"], ok: 200, okFor: notAssigned},
+		"POST /admin/inquiries/{id}/answer":       {path: "/admin/inquiries/" + m.ids["inquiry"] + "/answer", ok: 422, okFor: notAssigned},
+		"POST /admin/inquiries/{id}/assign":       {path: "/admin/inquiries/" + m.ids["inquiry"] + "/assign", ok: 303, okFor: notAssigned},
+		"POST /admin/inquiries/{id}/faq":          {path: "/admin/inquiries/" + m.ids["inquiry"] + "/faq", ok: 422, okFor: notAssigned},
+		"POST /admin/inquiries/{id}/faq/withdraw": {path: "/admin/inquiries/999999/faq/withdraw", ok: 404},
+
+		"GET /admin/workgroup":                {path: "/admin/workgroup", ok: 303},
+		"GET /admin/workgroup/new":            {path: "/admin/workgroup/new", ok: 200},
+		"POST /admin/workgroup":               {path: "/admin/workgroup", ok: 422},
+		"GET /admin/workgroup/search":         {path: "/admin/workgroup/search?q=" + url.QueryEscape("通知"), ok: 200},
+		"GET /admin/workgroup/{id}":           {path: "/admin/workgroup/" + m.ids["channel"], ok: 200},
+		"POST /admin/workgroup/{id}/messages": {path: "/admin/workgroup/" + m.ids["channel"] + "/messages", ok: 422},
+		"POST /admin/workgroup/{id}/read":     {path: "/admin/workgroup/" + m.ids["channel"] + "/read", ok: 400},
+		"GET /admin/workgroup/{id}/members":   {path: "/admin/workgroup/" + m.ids["channel"] + "/members", ok: 200},
+		"POST /admin/workgroup/{id}/members":  {path: "/admin/workgroup/" + m.ids["channel"] + "/members", ok: 303},
 	}
 	return cases
 }

@@ -17,6 +17,7 @@ func (s *Server) routeTable() []route {
 
 		// The public portal.
 		{"GET /{$}", public, s.home},
+		{"GET /faq", public, s.faq},
 
 		// Public service: the message board, progress queries and live consultation.
 		{"GET /board", public, s.boardList},
@@ -51,6 +52,88 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/dashboard", domain.PermStatsView, s.dashboard},
 		{"GET /admin/dashboard/export.xlsx", domain.PermStatsView, s.dashboardExport},
 		{"GET /admin/dashboard/report", domain.PermStatsView, s.dashboardReport},
+		// Live events: one stream per browser tab; each source checks who may receive what.
+		{"GET /events", public, s.events},
+
+		// The bell: what waits on the signed-in person.
+		{"GET /admin/bell", domain.PermSignedIn, s.bellList},
+		{"POST /admin/bell/{id}/open", domain.PermSignedIn, s.bellOpen},
+		{"POST /admin/bell/read-all", domain.PermSignedIn, s.bellReadAll},
+
+		// Coordination: attachments, checked against the record that owns each file.
+		{"GET /admin/attachments/{id}", domain.PermSignedIn, s.coordAttachment},
+
+		// Coordination: notices, work plans and requirements with read receipts and feedback.
+		{"GET /admin/notices", domain.PermNoticesReceive, s.noticeInbox},
+		{"GET /admin/notices/sent", domain.PermNoticesIssue, s.noticeSent},
+		{"GET /admin/notices/new", domain.PermNoticesIssue, s.noticeNewForm},
+		{"POST /admin/notices", domain.PermNoticesIssue, s.noticeCreate},
+		{"GET /admin/notices/{id}", domain.PermNoticesReceive, s.noticeDetail},
+		{"POST /admin/notices/{id}/feedback", domain.PermNoticesReceive, s.noticeFeedback},
+		{"GET /admin/notices/{id}/receipts", domain.PermNoticesIssue, s.noticeReceipts},
+		{"POST /admin/notices/{id}/remind", domain.PermNoticesIssue, s.noticeRemind},
+
+		// Coordination: report forms at the center: templates, assignments, review, aggregation.
+		{"GET /admin/reports", domain.PermReportsManage, s.reportDashboard},
+		{"GET /admin/reports/templates", domain.PermReportsManage, s.templateList},
+		{"GET /admin/reports/templates/new", domain.PermReportsManage, s.templateNewForm},
+		{"POST /admin/reports/templates", domain.PermReportsManage, s.templateCreate},
+		{"GET /admin/reports/templates/{id}", domain.PermReportsManage, s.templateDesigner},
+		{"POST /admin/reports/templates/{id}", domain.PermReportsManage, s.templateUpdate},
+		{"POST /admin/reports/templates/{id}/copy", domain.PermReportsManage, s.templateCopy},
+		{"POST /admin/reports/templates/{id}/fields", domain.PermReportsManage, s.fieldAdd},
+		{"POST /admin/reports/templates/{id}/fields/{field}", domain.PermReportsManage, s.fieldUpdate},
+		{"POST /admin/reports/templates/{id}/fields/{field}/delete", domain.PermReportsManage, s.fieldDelete},
+		{"POST /admin/reports/templates/{id}/fields/{field}/move", domain.PermReportsManage, s.fieldMove},
+		{"GET /admin/reports/assignments/new", domain.PermReportsManage, s.assignmentNewForm},
+		{"POST /admin/reports/assignments", domain.PermReportsManage, s.assignmentCreate},
+		{"GET /admin/reports/assignments/{id}", domain.PermReportsManage, s.assignmentDetail},
+		{"POST /admin/reports/assignments/{id}/stop", domain.PermReportsManage, s.assignmentStop},
+		{"GET /admin/reports/assignments/{id}/aggregate", domain.PermReportsManage, s.assignmentAggregate},
+		{"GET /admin/reports/assignments/{id}/export.xlsx", domain.PermReportsManage, s.assignmentExport},
+		{"GET /admin/reports/submissions/{id}", domain.PermReportsManage, s.submissionReview},
+		{"POST /admin/reports/submissions/{id}/accept", domain.PermReportsManage, s.submissionAccept},
+		{"POST /admin/reports/submissions/{id}/return", domain.PermReportsManage, s.submissionReturn},
+
+		// Coordination: report forms at the units, scoped to the actor's organization in the store.
+		{"GET /admin/my-reports", domain.PermReportsSubmit, s.myReports},
+		{"GET /admin/my-reports/{id}", domain.PermReportsSubmit, s.myReportForm},
+		{"POST /admin/my-reports/{id}", domain.PermReportsSubmit, s.myReportSave},
+		{"GET /admin/my-reports/{id}/form.xlsx", domain.PermReportsSubmit, s.myReportXLSX},
+		{"POST /admin/my-reports/{id}/upload", domain.PermReportsSubmit, s.myReportUpload},
+
+		// Coordination: information reports sent up by units and adopted by the center.
+		{"GET /admin/my-info-reports", domain.PermInfoReportsSubmit, s.myInfoReports},
+		{"GET /admin/my-info-reports/new", domain.PermInfoReportsSubmit, s.infoReportNewForm},
+		{"POST /admin/my-info-reports", domain.PermInfoReportsSubmit, s.infoReportCreate},
+		{"GET /admin/my-info-reports/{id}", domain.PermInfoReportsSubmit, s.myInfoReport},
+		{"GET /admin/info-reports", domain.PermInfoReportsReview, s.infoReports},
+		{"GET /admin/info-reports/{id}", domain.PermInfoReportsReview, s.infoReportReviewPage},
+		{"POST /admin/info-reports/{id}/adopt", domain.PermInfoReportsReview, s.infoReportAdopt},
+		{"POST /admin/info-reports/{id}/decline", domain.PermInfoReportsReview, s.infoReportDecline},
+
+		// Coordination: inquiries from units, answered by the center or a designated unit.
+		{"GET /admin/my-inquiries", domain.PermInquiriesAsk, s.myInquiries},
+		{"GET /admin/my-inquiries/new", domain.PermInquiriesAsk, s.inquiryNewForm},
+		{"POST /admin/my-inquiries", domain.PermInquiriesAsk, s.inquiryCreate},
+		{"GET /admin/my-inquiries/{id}", domain.PermInquiriesAsk, s.myInquiry},
+		{"GET /admin/inquiries", domain.PermInquiriesAnswer, s.inquiriesToAnswer},
+		{"GET /admin/inquiries/{id}", domain.PermInquiriesAnswer, s.inquiryManage},
+		{"POST /admin/inquiries/{id}/answer", domain.PermInquiriesAnswer, s.inquiryAnswer},
+		{"POST /admin/inquiries/{id}/assign", domain.PermInquiriesAnswer, s.inquiryAssign},
+		{"POST /admin/inquiries/{id}/faq", domain.PermInquiriesAnswer, s.inquiryPublishFAQ},
+		{"POST /admin/inquiries/{id}/faq/withdraw", domain.PermInquiriesAnswer, s.inquiryWithdrawFAQ},
+
+		// Coordination: the work group, whose channels are scoped to their members in the store.
+		{"GET /admin/workgroup", domain.PermWorkGroup, s.workGroupHome},
+		{"GET /admin/workgroup/new", domain.PermWorkGroup, s.channelNewForm},
+		{"POST /admin/workgroup", domain.PermWorkGroup, s.channelCreate},
+		{"GET /admin/workgroup/search", domain.PermWorkGroup, s.workGroupSearch},
+		{"GET /admin/workgroup/{id}", domain.PermWorkGroup, s.workGroupChannel},
+		{"POST /admin/workgroup/{id}/messages", domain.PermWorkGroup, s.workGroupPost},
+		{"POST /admin/workgroup/{id}/read", domain.PermWorkGroup, s.workGroupRead},
+		{"GET /admin/workgroup/{id}/members", domain.PermWorkGroup, s.channelMembersForm},
+		{"POST /admin/workgroup/{id}/members", domain.PermWorkGroup, s.channelMembersUpdate},
 
 		// Back office: organizations (system administrator).
 		{"GET /admin/orgs", domain.PermOrgsManage, s.orgList},

@@ -107,6 +107,16 @@ var matrixFixtures = map[string]string{
 	"brine_case":     `SELECT MIN(id) FROM cases WHERE title LIKE '%卤水%'`,
 	"open_case":      `SELECT MIN(id) FROM cases WHERE state = 'dispatched'`,
 	"ended_chat":     `SELECT MIN(id) FROM chats`,
+	"notice":         `SELECT MIN(id) FROM notices WHERE feedback_required = TRUE`,
+	"template":       `SELECT MIN(id) FROM report_templates`,
+	"field":          `SELECT MIN(f.id) FROM report_fields f WHERE f.template_id = (SELECT MIN(id) FROM report_templates)`,
+	"assignment":     `SELECT MIN(id) FROM report_assignments`,
+	"submission":     `SELECT MIN(s.id) FROM report_submissions s JOIN orgs o ON o.id = s.org_id WHERE o.name = '越丰村' AND s.status = 'accepted'`,
+	"my_report":      `SELECT MAX(s.id) FROM report_submissions s JOIN orgs o ON o.id = s.org_id WHERE o.name = '越丰村'`,
+	"info_report":    `SELECT MIN(r.id) FROM info_reports r JOIN orgs o ON o.id = r.org_id WHERE o.name = '越丰村'`,
+	"inquiry":        `SELECT MIN(q.id) FROM inquiries q JOIN orgs o ON o.id = q.org_id WHERE o.name = '越丰村'`,
+	"channel":        `SELECT MIN(id) FROM wg_channels WHERE everyone = TRUE`,
+	"notification":   `SELECT MIN(n.id) FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.username = 'yuefeng'`,
 }
 
 func (m *matrixHarness) signInAs(username string) *client {

@@ -15,6 +15,7 @@ import (
 	"pingan/internal/config"
 	"pingan/internal/domain"
 	"pingan/internal/files"
+	"pingan/internal/live"
 	"pingan/internal/notify"
 	"pingan/internal/password"
 	"pingan/internal/stats"
@@ -34,6 +35,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	routes  []route
 	svc     *service
+	broker  *live.Broker
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
 	// It is made at the first such sign-in, not at start-up, to keep start-up quick and small.
 	dummyOnce sync.Once
@@ -54,6 +56,8 @@ type Deps struct {
 	StatsSources []stats.Source
 	// Gateway sends messages to citizens; nil means the logging gateway.
 	Gateway notify.Gateway
+	// Hub carries live events between instances; nil means an in-process hub.
+	Hub live.Hub
 }
 
 // New builds a Server and parses every template, so that a broken template fails at start-up.
@@ -66,6 +70,15 @@ func New(d Deps) (*Server, error) {
 	s.pages = pages
 	s.svc = newService(d)
 	s.routes = s.routeTable()
+	hub := d.Hub
+	if hub == nil {
+		hub = live.NewLocal()
+	}
+	// Each feature that streams live events registers its source here, one line each.
+	s.broker = live.NewBroker(hub,
+		bellSource{db: d.DB},
+		workGroupSource{db: d.DB},
+	)
 	return s, nil
 }
 
