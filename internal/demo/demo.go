@@ -186,9 +186,9 @@ func Load(ctx context.Context, db *store.DB, hasher *password.Hasher, opt Option
 		}
 		settings := map[string]string{
 			domain.SettingSiteName: "平安高桥网", domain.SettingMotto: "联接大众，共创平安",
-			domain.SettingContact:   "高桥镇综治工作中心 0573-8800 0000（演示号码）",
-			domain.SettingICP:       "浙ICP备00000000号-1（演示）", domain.SettingPublicSecurity: "浙公网安备 33048302000000号（演示）",
-			domain.SettingSiteCode:  "3304830000", domain.SettingCopyright: "版权所有：桐乡市高桥镇综治工作中心（演示站点）",
+			domain.SettingContact: "高桥镇综治工作中心 0573-8800 0000（演示号码）",
+			domain.SettingICP:     "浙ICP备00000000号-1（演示）", domain.SettingPublicSecurity: "浙公网安备 33048302000000号（演示）",
+			domain.SettingSiteCode: "3304830000", domain.SettingCopyright: "版权所有：桐乡市高桥镇综治工作中心（演示站点）",
 		}
 		for k, v := range settings {
 			if err := db.PutSettingTx(ctx, tx, townID, k, v); err != nil {

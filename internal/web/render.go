@@ -262,5 +262,4 @@ func (p Pager) Next() bool { return p.Number < p.Pages }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
-
 var errNotFoundPage = domain.NotFound("您访问的页面不存在或已被删除。")

@@ -21,13 +21,13 @@ import (
 
 // Server holds what every handler needs. It is safe for concurrent use.
 type Server struct {
-	db       *store.DB
-	files    files.Storage
-	log      *slog.Logger
-	hasher   *password.Hasher
-	cfg      config.Config
-	pages    map[string]*template.Template
-	routes   []route
+	db     *store.DB
+	files  files.Storage
+	log    *slog.Logger
+	hasher *password.Hasher
+	cfg    config.Config
+	pages  map[string]*template.Template
+	routes []route
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
 	dummyHash string
 
