@@ -12,7 +12,7 @@ import (
 )
 
 // demoSteps are the feature areas' additions to the demo town, in order.
-var demoSteps = []demo.Step{}
+var demoSteps = []demo.Step{demo.Portal}
 
 func runDemo(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("demo", cio)
@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, args []string, cio IO) error {
 	}
 	defer e.Close()
 	start := time.Now()
-	_, err = demo.Load(ctx, e.db, e.hasher, demo.Options{DataDir: cfg.DataDir, Until: day, Out: cio.Stdout, Steps: demoSteps})
+	_, err = demo.Load(ctx, e.db, e.hasher, demo.Options{DataDir: cfg.DataDir, Until: day, Out: cio.Stdout, Steps: demoSteps, Files: e.files})
 	if errors.Is(err, demo.ErrNotEmpty) {
 		return usageError{err.Error()}
 	}

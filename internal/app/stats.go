@@ -13,7 +13,7 @@ import (
 )
 
 // statsSources are the feature areas' figures, in order.
-var statsSources = []stats.Source{}
+var statsSources = []stats.Source{stats.Portal}
 
 func runStats(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("stats", cio)

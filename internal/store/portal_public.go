@@ -276,20 +276,23 @@ func (db *DB) AddArticleViews(ctx context.Context, day string, views map[int64]i
 	if len(views) == 0 {
 		return nil
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		for id, n := range views {
-			res, err := tx.ExecContext(ctx, `UPDATE articles SET views = views + $1 WHERE id = $2`, n, id)
-			if err != nil {
-				return fmt.Errorf("add views: %w", err)
-			}
-			if k, _ := res.RowsAffected(); k == 0 {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO article_views_daily (article_id, day, views) VALUES ($1, $2, $3)
-				ON CONFLICT (article_id, day) DO UPDATE SET views = article_views_daily.views + excluded.views`, id, day, n); err != nil {
-				return fmt.Errorf("add daily views: %w", err)
-			}
+	return db.Tx(ctx, func(tx *sql.Tx) error { return db.AddArticleViewsTx(ctx, tx, day, views) })
+}
+
+// AddArticleViewsTx is AddArticleViews inside a caller's transaction.
+func (db *DB) AddArticleViewsTx(ctx context.Context, tx *sql.Tx, day string, views map[int64]int64) error {
+	for id, n := range views {
+		res, err := tx.ExecContext(ctx, `UPDATE articles SET views = views + $1 WHERE id = $2`, n, id)
+		if err != nil {
+			return fmt.Errorf("add views: %w", err)
 		}
-		return nil
-	})
+		if k, _ := res.RowsAffected(); k == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_views_daily (article_id, day, views) VALUES ($1, $2, $3)
+			ON CONFLICT (article_id, day) DO UPDATE SET views = article_views_daily.views + excluded.views`, id, day, n); err != nil {
+			return fmt.Errorf("add daily views: %w", err)
+		}
+	}
+	return nil
 }

@@ -28,11 +28,3 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	staticFiles.ServeHTTP(w, r)
 	return nil
 }
-
-type homePage struct {
-	Page
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "home", &homePage{Page: Page{Title: "首页"}})
-}
