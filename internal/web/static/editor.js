@@ -5,7 +5,7 @@
 // clipboard's RTF part carries the same pictures as hex (\pict … \pngblip or \jpegblip), so
 // the paste handler recovers them from there, uploads them and puts the uploaded addresses in
 // place. Pictures it cannot recover are listed in a notice above the editor, and the server
-// refuses to save a body that still holds a file:/// image.
+// rejects a body that still contains a file:/// image.
 (function () {
   "use strict";
 
@@ -49,7 +49,7 @@
 
   // rtfImages returns the PNG and JPEG pictures of an RTF document, in order, as Blobs. Word
   // stores each picture twice, once as PNG or JPEG and once as a Windows metafile for old
-  // readers; only the first kind is taken, so the order matches the pasted HTML's images.
+  // readers. Only the first kind is taken, so the order matches the pasted HTML's images.
   function rtfImages(rtf) {
     var out = [];
     var at = 0;
@@ -81,12 +81,13 @@
       if (!type) {
         continue;
       }
-      // Drop nested groups such as {\*\blipuid …} and the control words; hex digits remain.
+      // Drop nested groups such as {\*\blipuid …}, keeping a space so that the control word before
+      // a group does not run into the hex after it, then the control words: hex digits remain.
       var flat = group;
       var prev;
       do {
         prev = flat;
-        flat = flat.replace(/\{[^{}]*\}/g, "");
+        flat = flat.replace(/\{[^{}]*\}/g, " ");
       } while (flat !== prev);
       var hex = flat.replace(/\\[a-zA-Z]+-?\d* ?/g, "").replace(/[^0-9a-fA-F]/g, "");
       if (hex.length < 16 || hex.length % 2 !== 0) {
