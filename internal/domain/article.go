@@ -341,7 +341,7 @@ func init() {
 		"article.create": "新建稿件", "article.update": "修改稿件", "article.submit": "提交稿件",
 		"article.return": "退回稿件", "article.publish": "发布稿件", "article.withdraw": "撤回稿件",
 		"column.create": "新建栏目", "column.update": "修改栏目", "topic.create": "新建专题", "topic.update": "修改专题",
-		"file.upload": "上传文件", "portal.stats_export": "导出宣传统计",
+		"file.upload": "上传文件", "portal.stats_export": "导出宣传统计", "article.import": "导入稿件",
 	})
 }
 

@@ -22,8 +22,7 @@ func publicCond(ph string) string {
 // columnID is not 0: pinned first, then newest, with the id breaking ties so that pages neither
 // repeat nor drop articles that share a publish time. Past-the-end page numbers give the last page.
 func (db *DB) PublicArticles(ctx context.Context, townID, columnID int64, page Page, now time.Time) ([]domain.Article, int, Page, error) {
-	cond := ` WHERE a.town_id = $1 AND ` + publicCond("$2") + ` AND ($3 = 0 OR a.column_id = $3)`
-	args := []any{townID, now.UTC(), columnID}
+	cond, args := publicScope(townID, columnID, now)
 	var total int
 	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, page, err
@@ -34,6 +33,16 @@ func (db *DB) PublicArticles(ctx context.Context, townID, columnID int64, page P
 	return list, total, page, err
 }
 
+// publicScope returns the condition and its three arguments that select a town's public
+// articles at now, in one column unless columnID is 0. The two forms are separate statements
+// so that each can use its own index.
+func publicScope(townID, columnID int64, now time.Time) (string, []any) {
+	if columnID == 0 {
+		return ` WHERE a.town_id = $1 AND ` + publicCond("$2") + ` AND $3 = 0`, []any{townID, now.UTC(), 0}
+	}
+	return ` WHERE a.column_id = $3 AND a.town_id = $1 AND ` + publicCond("$2"), []any{townID, now.UTC(), columnID}
+}
+
 // LatestArticles returns the newest n public articles of a column (or of the town when columnID
 // is 0), pinned first when pinnedFirst is set.
 func (db *DB) LatestArticles(ctx context.Context, townID, columnID int64, n int, pinnedFirst bool, now time.Time) ([]domain.Article, error) {
@@ -41,8 +50,8 @@ func (db *DB) LatestArticles(ctx context.Context, townID, columnID int64, n int,
 	if pinnedFirst {
 		order = ` ORDER BY a.pinned DESC, a.publish_at DESC, a.id DESC`
 	}
-	return db.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.town_id = $1 AND `+publicCond("$2")+
-		` AND ($3 = 0 OR a.column_id = $3)`+order+` LIMIT $4`, townID, now.UTC(), columnID, n)
+	cond, args := publicScope(townID, columnID, now)
+	return db.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+cond+order+` LIMIT $4`, append(args, n)...)
 }
 
 // PinnedArticles returns the newest n pinned public articles of a town.
@@ -218,11 +227,9 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 		where = append(where, fmt.Sprintf("a.publish_at < $%d", len(args)))
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&res.Total); err != nil {
-		return res, fmt.Errorf("count search hits: %w", err)
-	}
 
-	// Rank the newest matches of the window: title hits first, then newest, id breaking ties.
+	// One pass finds every match, counts them all (the window count runs before LIMIT) and
+	// ranks the newest SearchWindow of them: title hits first, then newest, id breaking ties.
 	type hit struct {
 		id      int64
 		publish time.Time
@@ -234,8 +241,8 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 		rankArgs = append(rankArgs, escapeLike(t.Text))
 		titleHit = append(titleHit, db.dialect.containsFold("a.title", fmt.Sprintf("$%d", len(rankArgs))))
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, a.publish_at, CASE WHEN `+strings.Join(titleHit, " AND ")+` THEN 1 ELSE 0 END
-		FROM articles a`+cond+fmt.Sprintf(` ORDER BY a.publish_at DESC, a.id DESC LIMIT %d`, SearchWindow), rankArgs...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, a.publish_at, CASE WHEN `+strings.Join(titleHit, " AND ")+` THEN 1 ELSE 0 END,
+		COUNT(*) OVER () FROM articles a`+cond+fmt.Sprintf(` ORDER BY a.publish_at DESC, a.id DESC LIMIT %d`, SearchWindow), rankArgs...)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
@@ -243,7 +250,7 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 	for rows.Next() {
 		var h hit
 		var flag int
-		if err := rows.Scan(&h.id, &h.publish, &flag); err != nil {
+		if err := rows.Scan(&h.id, &h.publish, &flag, &res.Total); err != nil {
 			rows.Close()
 			return res, err
 		}
@@ -258,15 +265,47 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 	res.Listed = len(hits)
 	res.Page = page.Normalize(len(hits))
 	end := min(res.Page.Offset()+res.Page.Size, len(hits))
-	for _, h := range hits[res.Page.Offset():end] {
-		a, err := scanArticle(db.sql.QueryRowContext(ctx, `SELECT `+articleWithBody+articleFrom+` WHERE a.id = $1`, h.id), true)
-		if err != nil {
-			return res, err
+	pageHits := hits[res.Page.Offset():end]
+	if len(pageHits) == 0 {
+		return res, nil
+	}
+	marks := make([]string, len(pageHits))
+	ids := make([]any, len(pageHits))
+	for i, h := range pageHits {
+		marks[i], ids[i] = fmt.Sprintf("$%d", i+1), h.id
+	}
+	found, err := db.queryArticlesWithBody(ctx, `SELECT `+articleWithBody+articleFrom+` WHERE a.id IN (`+strings.Join(marks, ", ")+`)`, ids...)
+	if err != nil {
+		return res, err
+	}
+	byID := make(map[int64]domain.Article, len(found))
+	for _, a := range found {
+		byID[a.ID] = a
+	}
+	for _, h := range pageHits {
+		if a, ok := byID[h.id]; ok {
+			res.Articles = append(res.Articles, a)
+			res.TitleHit = append(res.TitleHit, h.title)
 		}
-		res.Articles = append(res.Articles, a)
-		res.TitleHit = append(res.TitleHit, h.title)
 	}
 	return res, nil
+}
+
+func (db *DB) queryArticlesWithBody(ctx context.Context, query string, args ...any) ([]domain.Article, error) {
+	rows, err := db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.Article
+	for rows.Next() {
+		a, err := scanArticle(rows, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // AddArticleViews adds counted views to the articles' totals and to the day's counts, in one

@@ -57,7 +57,8 @@ CREATE TABLE articles (
     updated_at          TIMESTAMP NOT NULL
 );
 CREATE INDEX articles_public ON articles (town_id, status, publish_at, id);
-CREATE INDEX articles_column ON articles (column_id, status, publish_at, id);
+-- Column lists put pinned articles first, then the newest: this index gives that order as is.
+CREATE INDEX articles_column ON articles (column_id, status, pinned, publish_at, id);
 CREATE INDEX articles_contributor ON articles (contributor_org_id, status);
 
 CREATE TABLE article_topics (
