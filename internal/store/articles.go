@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"pingan/internal/domain"
-	"pingan/internal/search"
 )
 
 const articleColumns = `a.id, a.town_id, a.column_id, c.name, c.slug, a.title, a.subtitle, a.summary, COALESCE(a.cover_file_id, 0),
@@ -189,7 +188,9 @@ func (db *DB) UpdateArticle(ctx context.Context, actor domain.Actor, a domain.Ar
 			return err
 		}
 		if cur.Status == domain.StatusPublished {
-			if err := db.dialect.search.index(ctx, tx, a.ID, articleTokens(a)); err != nil {
+			e := searchEntryOf(a)
+			e.TownID, e.PublishAt = actor.TownID, publishAt.UTC()
+			if err := db.dialect.search.index(ctx, tx, e); err != nil {
 				return err
 			}
 		}
@@ -198,10 +199,6 @@ func (db *DB) UpdateArticle(ctx context.Context, actor domain.Actor, a domain.Ar
 		}
 		return db.appendAudit(ctx, tx, auditFor(actor, "article.update", "article", a.ID, domain.OutcomeSuccess, a.Title))
 	})
-}
-
-func articleTokens(a domain.Article) []string {
-	return search.Tokens(a.Title + "\n" + a.Subtitle + "\n" + a.BodyText)
 }
 
 func (db *DB) setArticleLinks(ctx context.Context, tx *sql.Tx, id int64, a domain.Article) error {
@@ -318,7 +315,7 @@ func (db *DB) ArticleStepTx(ctx context.Context, tx *sql.Tx, actor domain.Actor,
 			if ferr != nil {
 				return ferr
 			}
-			err = db.dialect.search.index(ctx, tx, id, articleTokens(full))
+			err = db.dialect.search.index(ctx, tx, searchEntryOf(full))
 		}
 	}
 	if err != nil {

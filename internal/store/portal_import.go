@@ -35,7 +35,8 @@ func (db *DB) ImportPublished(ctx context.Context, actor domain.Actor, articles 
 				if err != nil {
 					return fmt.Errorf("import article: %w", err)
 				}
-				if err := db.dialect.search.index(ctx, tx, id, articleTokens(a)); err != nil {
+				a.ID, a.TownID = id, actor.TownID
+				if err := db.dialect.search.index(ctx, tx, searchEntryOf(a)); err != nil {
 					return err
 				}
 			}

@@ -203,78 +203,24 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 		res.Page = page.Normalize(0)
 		return res, nil
 	}
-	match, query := db.dialect.search.match(f.Terms, "$3")
-	args := []any{townID, now.UTC(), query}
-	where := []string{"a.town_id = $1", publicCond("$2"), match}
-	for _, t := range f.Terms {
-		if !t.Exact() {
-			args = append(args, escapeLike(t.Text))
-			ph := fmt.Sprintf("$%d", len(args))
-			where = append(where, "("+db.dialect.containsFold("a.title", ph)+" OR "+db.dialect.containsFold("a.subtitle", ph)+
-				" OR "+db.dialect.containsFold("a.body_text", ph)+")")
-		}
-	}
-	if f.ColumnID != 0 {
-		args = append(args, f.ColumnID)
-		where = append(where, fmt.Sprintf("a.column_id = $%d", len(args)))
-	}
-	if !f.From.IsZero() {
-		args = append(args, f.From.UTC())
-		where = append(where, fmt.Sprintf("a.publish_at >= $%d", len(args)))
-	}
-	if !f.To.IsZero() {
-		args = append(args, f.To.UTC())
-		where = append(where, fmt.Sprintf("a.publish_at < $%d", len(args)))
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-
-	// One pass finds every match, counts them all (the window count runs before LIMIT) and
-	// ranks the newest SearchWindow of them: title hits first, then newest, id breaking ties.
-	type hit struct {
-		id      int64
-		publish time.Time
-		title   bool
-	}
-	rankArgs := args
-	var titleHit []string
-	for _, t := range f.Terms {
-		rankArgs = append(rankArgs, escapeLike(t.Text))
-		titleHit = append(titleHit, db.dialect.containsFold("a.title", fmt.Sprintf("$%d", len(rankArgs))))
-	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, a.publish_at, CASE WHEN `+strings.Join(titleHit, " AND ")+` THEN 1 ELSE 0 END,
-		COUNT(*) OVER () FROM articles a`+cond+fmt.Sprintf(` ORDER BY a.publish_at DESC, a.id DESC LIMIT %d`, SearchWindow), rankArgs...)
+	ids, total, err := db.searchWindow(ctx, townID, f, now)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
-	var hits []hit
-	for rows.Next() {
-		var h hit
-		var flag int
-		if err := rows.Scan(&h.id, &h.publish, &flag, &res.Total); err != nil {
-			rows.Close()
-			return res, err
-		}
-		h.title = flag == 1
-		hits = append(hits, h)
+	res.Total = total
+	titleHits, err := db.titleHits(ctx, ids, f.Terms)
+	if err != nil {
+		return res, fmt.Errorf("search titles: %w", err)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return res, err
-	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].title && !hits[j].title })
-	res.Listed = len(hits)
-	res.Page = page.Normalize(len(hits))
-	end := min(res.Page.Offset()+res.Page.Size, len(hits))
-	pageHits := hits[res.Page.Offset():end]
-	if len(pageHits) == 0 {
+	sort.SliceStable(ids, func(i, j int) bool { return titleHits[ids[i]] && !titleHits[ids[j]] })
+	res.Listed = len(ids)
+	res.Page = page.Normalize(len(ids))
+	pageIDs := ids[res.Page.Offset():min(res.Page.Offset()+res.Page.Size, len(ids))]
+	if len(pageIDs) == 0 {
 		return res, nil
 	}
-	marks := make([]string, len(pageHits))
-	ids := make([]any, len(pageHits))
-	for i, h := range pageHits {
-		marks[i], ids[i] = fmt.Sprintf("$%d", i+1), h.id
-	}
-	found, err := db.queryArticlesWithBody(ctx, `SELECT `+articleWithBody+articleFrom+` WHERE a.id IN (`+strings.Join(marks, ", ")+`)`, ids...)
+	marks, args := inList(pageIDs, 1)
+	found, err := db.queryArticlesWithBody(ctx, `SELECT `+articleWithBody+articleFrom+` WHERE a.id IN (`+marks+`)`, args...)
 	if err != nil {
 		return res, err
 	}
@@ -282,13 +228,106 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 	for _, a := range found {
 		byID[a.ID] = a
 	}
-	for _, h := range pageHits {
-		if a, ok := byID[h.id]; ok {
+	for _, id := range pageIDs {
+		if a, ok := byID[id]; ok {
 			res.Articles = append(res.Articles, a)
-			res.TitleHit = append(res.TitleHit, h.title)
+			res.TitleHit = append(res.TitleHit, titleHits[id])
 		}
 	}
 	return res, nil
+}
+
+// searchWindow returns the ids of the newest SearchWindow matches, newest first, and the count
+// of all matches. When the index tokens decide every term, the index table alone answers;
+// otherwise the matches are checked against the articles' text for the whole term.
+func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, now time.Time) ([]int64, int, error) {
+	sd := db.dialect.search
+	match, query := sd.match(f.Terms, "$3")
+	args := []any{townID, now.UTC(), query}
+	where := []string{match, "town_id = $1", "publish_at <= $2"}
+	if f.ColumnID != 0 {
+		args = append(args, f.ColumnID)
+		where = append(where, fmt.Sprintf("column_id = $%d", len(args)))
+	}
+	if !f.From.IsZero() {
+		args = append(args, f.From.UTC())
+		where = append(where, fmt.Sprintf("publish_at >= $%d", len(args)))
+	}
+	if !f.To.IsZero() {
+		args = append(args, f.To.UTC())
+		where = append(where, fmt.Sprintf("publish_at < $%d", len(args)))
+	}
+	var text []string
+	for _, t := range f.Terms {
+		if !t.Exact() {
+			args = append(args, escapeLike(t.Text))
+			ph := fmt.Sprintf("$%d", len(args))
+			text = append(text, "("+db.dialect.containsFold("a.title", ph)+" OR "+db.dialect.containsFold("a.subtitle", ph)+
+				" OR "+db.dialect.containsFold("a.body_text", ph)+")")
+		}
+	}
+	query = `SELECT ` + sd.idColumn + `, COUNT(*) OVER () FROM article_search WHERE ` + strings.Join(where, " AND ") +
+		fmt.Sprintf(` ORDER BY publish_at DESC, %s DESC LIMIT %d`, sd.idColumn, SearchWindow)
+	if len(text) > 0 {
+		// The index is read first and materialized: left to itself, PostgreSQL walks every
+		// article by publish time and probes the index for each.
+		query = `WITH m AS MATERIALIZED (SELECT ` + sd.idColumn + ` AS article_id, publish_at FROM article_search WHERE ` +
+			strings.Join(where, " AND ") + `)
+			SELECT a.id, COUNT(*) OVER () FROM m JOIN articles a ON a.id = m.article_id WHERE ` + strings.Join(text, " AND ") +
+			fmt.Sprintf(` ORDER BY m.publish_at DESC, a.id DESC LIMIT %d`, SearchWindow)
+	}
+	rows, err := db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var ids []int64
+	total := 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id, &total); err != nil {
+			return nil, 0, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, total, rows.Err()
+}
+
+// titleHits returns which of ids have every term in their title.
+func (db *DB) titleHits(ctx context.Context, ids []int64, terms []search.Term) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	marks, args := inList(ids, 1)
+	var conds []string
+	for _, t := range terms {
+		args = append(args, escapeLike(t.Text))
+		conds = append(conds, db.dialect.containsFold("a.title", fmt.Sprintf("$%d", len(args))))
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT a.id FROM articles a WHERE a.id IN (`+marks+`) AND `+strings.Join(conds, " AND "), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// inList returns placeholders $first… for ids and the ids as arguments.
+func inList(ids []int64, first int) (string, []any) {
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = fmt.Sprintf("$%d", first+i), id
+	}
+	return strings.Join(marks, ", "), args
 }
 
 func (db *DB) queryArticlesWithBody(ctx context.Context, query string, args ...any) ([]domain.Article, error) {

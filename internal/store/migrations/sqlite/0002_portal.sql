@@ -98,5 +98,12 @@ CREATE INDEX article_views_daily_day ON article_views_daily (day);
 
 -- The search index: one row per published article, rowid = articles.id. Tokens are computed in
 -- Go (overlapping Han bigrams, the last character of each Han run, lower-cased ASCII words) and
--- joined by spaces, so the unicode61 tokenizer only splits on the spaces.
-CREATE VIRTUAL TABLE article_search USING fts5 (tokens, tokenize = 'unicode61 remove_diacritics 0');
+-- joined by spaces, so the unicode61 tokenizer only splits on the spaces. The unindexed columns
+-- let a search filter and order its matches without reading the articles.
+CREATE VIRTUAL TABLE article_search USING fts5 (
+    tokens,
+    town_id UNINDEXED,
+    column_id UNINDEXED,
+    publish_at UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 0'
+);
