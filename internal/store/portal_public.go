@@ -374,3 +374,17 @@ func (db *DB) AddArticleViewsTx(ctx context.Context, tx *sql.Tx, day string, vie
 	}
 	return nil
 }
+
+// TopicArticles returns one page of a town's public articles of a topic at now, newest first.
+func (db *DB) TopicArticles(ctx context.Context, townID, topicID int64, page Page, now time.Time) ([]domain.Article, int, Page, error) {
+	cond := ` WHERE a.town_id = $1 AND ` + publicCond("$2") + ` AND a.id IN (SELECT article_id FROM article_topics WHERE topic_id = $3)`
+	args := []any{townID, now.UTC(), topicID}
+	var total int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, page, err
+	}
+	page = page.Normalize(total)
+	list, err := db.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+cond+
+		` ORDER BY a.publish_at DESC, a.id DESC LIMIT $4 OFFSET $5`, append(args, page.Size, page.Offset())...)
+	return list, total, page, err
+}

@@ -431,3 +431,32 @@ func percentOf(n, max int) int {
 	}
 	return n * 100 / max
 }
+
+type topicPage struct {
+	Page
+	Topic    domain.Topic
+	Articles []domain.Article
+	Pager    Pager
+}
+
+// topicView lists the public articles of a topic across columns.
+func (s *Server) topicView(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	townID, err := s.publicTownID(r.Context())
+	if err != nil {
+		return errNotFoundPage
+	}
+	t, err := s.db.GetTopic(r.Context(), townID, id)
+	if err != nil {
+		return err
+	}
+	list, total, page, err := s.db.TopicArticles(r.Context(), townID, id, store.Page{Number: pageNumber(r), Size: 20}, s.db.Now())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "topic", &topicPage{Page: Page{Title: t.Name}, Topic: t, Articles: list,
+		Pager: newPager(r, page.Number, page.Size, total)})
+}

@@ -205,7 +205,7 @@ func TestPortalPublicPagesEdgeCases(t *testing.T) {
 		for _, path := range []string{"/", "/columns/news", "/columns/news?page=-3", "/columns/news?page=abc", "/columns/news?page=99999",
 			"/columns/news?page=1e9", "/search?q=%25", "/search?q=_", "/search?q=%25_%25&page=-1", "/search?q=禁毒&page=999",
 			"/search?q=纠纷", "/search?q=禁", "/search?from=bad", "/sitemap", "/sitemap.xml", "/rss.xml", "/columns/news/rss.xml",
-			"/accessibility", "/report-error?page=/x", fmt.Sprintf("/articles/%d", published)} {
+			"/accessibility", "/report-error?page=/x", fmt.Sprintf("/articles/%d", published), "/topics/1", "/topics/1?page=-1"} {
 			status, body, _ := get(t, c, site.ts.URL+path)
 			if status >= 500 || (status != 200 && !strings.Contains(path, "from=bad")) {
 				t.Errorf("GET %s: status %d", path, status)
@@ -214,7 +214,7 @@ func TestPortalPublicPagesEdgeCases(t *testing.T) {
 				t.Errorf("GET %s: not a whole page", path)
 			}
 		}
-		for _, path := range []string{"/columns/none", fmt.Sprintf("/articles/%d", draft), "/articles/abc", "/articles/-1", "/media/xx/none.png",
+		for _, path := range []string{"/columns/none", fmt.Sprintf("/articles/%d", draft), "/articles/abc", "/articles/-1", "/media/xx/none.png", "/topics/99999",
 			fmt.Sprintf("/articles/%d/attachments/999999", published)} {
 			if status, body, _ := get(t, c, site.ts.URL+path); status != http.StatusNotFound || !strings.Contains(body, "返回首页") {
 				t.Errorf("GET %s: status %d, want the 404 page", path, status)

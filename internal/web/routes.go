@@ -22,6 +22,7 @@ func (s *Server) routeTable() []route {
 		{"GET /articles/{id}", public, s.articleView},
 		{"GET /articles/{id}/attachments/{file}", public, s.attachmentDownload},
 		{"GET /media/{key...}", public, s.media},
+		{"GET /topics/{id}", public, s.cached(s.topicView)},
 		{"GET /search", public, s.search},
 		{"GET /sitemap", public, s.cached(s.sitemapHTML)},
 		{"GET /sitemap.xml", public, s.cached(s.sitemapXML)},
