@@ -98,12 +98,16 @@ CREATE INDEX article_views_daily_day ON article_views_daily (day);
 
 -- The search index: one row per published article, rowid = articles.id. Tokens are computed in
 -- Go (overlapping Han bigrams, the last character of each Han run, lower-cased ASCII words) and
--- joined by spaces, so the unicode61 tokenizer only splits on the spaces. The unindexed columns
--- let a search filter and order its matches without reading the articles.
+-- joined by spaces, so the unicode61 tokenizer only splits on the spaces. The table keeps the
+-- index and the unindexed columns but not the tokens themselves (contentless_unindexed, SQLite
+-- 3.47 or later), so a search filters and orders its matches by reading narrow rows.
 CREATE VIRTUAL TABLE article_search USING fts5 (
     tokens,
     town_id UNINDEXED,
     column_id UNINDEXED,
     publish_at UNINDEXED,
+    content = '',
+    contentless_delete = 1,
+    contentless_unindexed = 1,
     tokenize = 'unicode61 remove_diacritics 0'
 );
