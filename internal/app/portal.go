@@ -16,7 +16,7 @@ const viewsFlushEvery = time.Minute
 // registerPortalJobs adds the news portal's scheduled work. Views are counted in each
 // instance's memory, so each instance needs its own flush: the job's name carries the host name,
 // so instances on different hosts do not take each other's turn.
-// NOTE: two instances on one host share the job; each flushes its counts when it wins the claim,
+// NOTE: two instances on one host share the job. Each flushes its counts when it wins the claim,
 // and every instance flushes once more when it stops.
 func registerPortalJobs(r *jobs.Runner, srv *web.Server, log *slog.Logger) {
 	host, err := os.Hostname()

@@ -44,11 +44,11 @@ type portalBuilder struct {
 	topics  map[string]int64
 }
 
-// Portal adds the news portal: the 14 columns, topics and, over the six months, 120 published
-// articles (44 original, 76 reprinted or contributed; 18 in 会议精神, 23 in 工作动态, 18 in
-// 平安提示, 9 in 经验交流), a little over 1,000 views, and some drafts, contributions waiting for
-// review or returned, and scheduled articles. The texts are generated from the pools in
-// portal_texts.go with a fixed seed, so every load gives the same site.
+// Portal adds the news portal: the 14 columns, topics and 120 articles published over the six
+// months. Of these, 44 are original and 76 reprinted or contributed, and 18 are in 会议精神, 23 in
+// 工作动态, 18 in 平安提示 and 9 in 经验交流. It adds a little over 1,000 views and some drafts,
+// contributions waiting for review or returned, and scheduled articles. The texts come from the
+// pools in portal_texts.go with a fixed seed, so every load gives the same site.
 func Portal(ctx context.Context, tx *sql.Tx, db *store.DB, town *Town) error {
 	b := &portalBuilder{ctx: ctx, tx: tx, db: db, town: town, rng: rand.New(rand.NewPCG(2026, 3)),
 		columns: map[string]int64{}, topics: map[string]int64{}}

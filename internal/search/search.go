@@ -10,6 +10,7 @@ package search
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -83,6 +84,14 @@ func runs(text string) []run {
 	flush()
 	return out
 }
+
+// TownToken and ColumnToken return the index tokens that tie an article to its town and column,
+// so that a search filters by them inside the index. They start with "_", which ParseQuery
+// treats as a separator, so no visitor's query produces them.
+func TownToken(id int64) string { return "_t" + strconv.FormatInt(id, 10) }
+
+// ColumnToken returns the index token of a column; see TownToken.
+func ColumnToken(id int64) string { return "_c" + strconv.FormatInt(id, 10) }
 
 // Term is one part of a query that must occur in a matching article.
 type Term struct {

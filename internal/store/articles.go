@@ -188,9 +188,8 @@ func (db *DB) UpdateArticle(ctx context.Context, actor domain.Actor, a domain.Ar
 			return err
 		}
 		if cur.Status == domain.StatusPublished {
-			e := searchEntryOf(a)
-			e.TownID, e.PublishAt = actor.TownID, publishAt.UTC()
-			if err := db.dialect.search.index(ctx, tx, e); err != nil {
+			a.TownID, a.PublishAt = actor.TownID, publishAt
+			if err := db.dialect.search.index(ctx, tx, searchEntryOf(a), cur.PublishAt); err != nil {
 				return err
 			}
 		}
@@ -293,7 +292,7 @@ func (db *DB) ArticleStepTx(ctx context.Context, tx *sql.Tx, actor domain.Actor,
 		_, err = tx.ExecContext(ctx, `UPDATE articles SET status = $1, return_reason = $2, pinned = FALSE, updated_at = $3 WHERE id = $4`,
 			string(to), in.Reason, at, id)
 		if err == nil {
-			err = db.dialect.search.unindex(ctx, tx, id)
+			err = db.dialect.search.unindex(ctx, tx, id, cur.PublishAt)
 		}
 	case domain.ActionPublish:
 		publishAt := in.PublishAt
@@ -315,7 +314,7 @@ func (db *DB) ArticleStepTx(ctx context.Context, tx *sql.Tx, actor domain.Actor,
 			if ferr != nil {
 				return ferr
 			}
-			err = db.dialect.search.index(ctx, tx, searchEntryOf(full))
+			err = db.dialect.search.index(ctx, tx, searchEntryOf(full), cur.PublishAt)
 		}
 	}
 	if err != nil {

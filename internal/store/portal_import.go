@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"pingan/internal/domain"
 )
@@ -36,7 +37,7 @@ func (db *DB) ImportPublished(ctx context.Context, actor domain.Actor, articles 
 					return fmt.Errorf("import article: %w", err)
 				}
 				a.ID, a.TownID = id, actor.TownID
-				if err := db.dialect.search.index(ctx, tx, searchEntryOf(a)); err != nil {
+				if err := db.dialect.search.index(ctx, tx, searchEntryOf(a), time.Time{}); err != nil {
 					return err
 				}
 			}

@@ -219,8 +219,9 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 	if len(pageIDs) == 0 {
 		return res, nil
 	}
-	marks, args := inList(pageIDs, 1)
-	found, err := db.queryArticlesWithBody(ctx, `SELECT `+articleWithBody+articleFrom+` WHERE a.id IN (`+marks+`)`, args...)
+	marks, args := inList(pageIDs, 2)
+	found, err := db.queryArticlesWithBody(ctx, `SELECT `+articleWithBody+articleFrom+` WHERE `+publicCond("$1")+` AND a.id IN (`+marks+`)`,
+		append([]any{now.UTC()}, args...)...)
 	if err != nil {
 		return res, err
 	}
@@ -238,25 +239,17 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 }
 
 // searchWindow returns the ids of the newest SearchWindow matches, newest first, and the count
-// of all matches. When the index tokens decide every term, the index table alone answers;
-// otherwise the matches are checked against the articles' text for the whole term.
+// of all matches. When the index tokens decide every term, the index alone answers; otherwise
+// the matches are checked against the articles' text for the whole term.
 func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, now time.Time) ([]int64, int, error) {
 	sd := db.dialect.search
-	match, query := sd.match(f.Terms, "$3")
-	args := []any{townID, now.UTC(), query}
-	where := []string{match, "town_id = $1", "publish_at <= $2"}
+	scope := []string{search.TownToken(townID)}
 	if f.ColumnID != 0 {
-		args = append(args, f.ColumnID)
-		where = append(where, fmt.Sprintf("column_id = $%d", len(args)))
+		scope = append(scope, search.ColumnToken(f.ColumnID))
 	}
-	if !f.From.IsZero() {
-		args = append(args, f.From.UTC())
-		where = append(where, fmt.Sprintf("publish_at >= $%d", len(args)))
-	}
-	if !f.To.IsZero() {
-		args = append(args, f.To.UTC())
-		where = append(where, fmt.Sprintf("publish_at < $%d", len(args)))
-	}
+	cond, query := sd.match(f.Terms, scope, "$1")
+	clause, bounds := sd.from(cond, now, f.From, f.To, 2)
+	args := append([]any{query}, bounds...)
 	var text []string
 	for _, t := range f.Terms {
 		if !t.Exact() {
@@ -266,31 +259,40 @@ func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, no
 				" OR "+db.dialect.containsFold("a.body_text", ph)+")")
 		}
 	}
-	query = `SELECT ` + sd.idColumn + `, COUNT(*) OVER () FROM article_search WHERE ` + strings.Join(where, " AND ") +
-		fmt.Sprintf(` ORDER BY publish_at DESC, %s DESC LIMIT %d`, sd.idColumn, SearchWindow)
-	if len(text) > 0 {
-		// The index is read first and materialized: left to itself, PostgreSQL walks every
-		// article by publish time and probes the index for each.
-		query = `WITH m AS MATERIALIZED (SELECT ` + sd.idColumn + ` AS article_id, publish_at FROM article_search WHERE ` +
-			strings.Join(where, " AND ") + `)
-			SELECT a.id, COUNT(*) OVER () FROM m JOIN articles a ON a.id = m.article_id WHERE ` + strings.Join(text, " AND ") +
-			fmt.Sprintf(` ORDER BY m.publish_at DESC, a.id DESC LIMIT %d`, SearchWindow)
+	if len(text) == 0 {
+		var total int
+		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+clause, args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+		ids, err := db.queryIDs(ctx, sd.ids(clause)+fmt.Sprintf(` LIMIT %d`, SearchWindow), args...)
+		return ids, total, err
 	}
-	rows, err := db.sql.QueryContext(ctx, query, args...)
+	// The index is read first and materialized: left to itself, PostgreSQL walks every article
+	// by publish time and probes the index for each.
+	ids, err := db.queryIDs(ctx, `WITH m AS MATERIALIZED (`+sd.ids(clause)+`)
+		SELECT a.id FROM m JOIN articles a ON a.id = m.id WHERE `+strings.Join(text, " AND ")+
+		` ORDER BY a.publish_at DESC, a.id DESC`, args...)
 	if err != nil {
 		return nil, 0, err
 	}
+	return ids[:min(len(ids), SearchWindow)], len(ids), nil
+}
+
+func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	var ids []int64
-	total := 0
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id, &total); err != nil {
-			return nil, 0, err
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	return ids, total, rows.Err()
+	return ids, rows.Err()
 }
 
 // titleHits returns which of ids have every term in their title.

@@ -164,6 +164,36 @@ func TestPortalSearchChinese(t *testing.T) {
 				t.Errorf("search %q = %v, want nothing", q, got[q])
 			}
 		}
+		other, err := db.CreateColumn(ctx, editor, domain.Column{Name: "平安提示", Slug: "tips", Kind: domain.ColumnList, Visible: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		future, err := db.CreateArticle(ctx, editor, newArticle(other, "定时发布的禁毒提示", "<p>禁毒</p>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		publish(t, db, editor, future, db.Now().Add(48*time.Hour))
+		filtered := func(f store.SearchFilter) []int64 {
+			f.Terms = search.ParseQuery("禁毒")
+			res, err := db.SearchArticles(ctx, editor.TownID, f, store.Page{Number: 1, Size: 20}, db.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, a := range res.Articles {
+				ids = append(ids, a.ID)
+			}
+			return ids
+		}
+		if ids := filtered(store.SearchFilter{ColumnID: other}); len(ids) != 0 {
+			t.Errorf("禁毒 in the other column = %v, want nothing (the only hit there is scheduled)", ids)
+		}
+		if ids := filtered(store.SearchFilter{ColumnID: column}); fmt.Sprint(ids) != "[1 4]" {
+			t.Errorf("禁毒 in its column = %v, want [1 4]", ids)
+		}
+		if ids := filtered(store.SearchFilter{From: base.Add(2 * time.Hour), To: base.Add(4 * time.Hour)}); fmt.Sprint(ids) != "[4]" {
+			t.Errorf("禁毒 between hours 2 and 4 = %v, want [4]", ids)
+		}
 		results[db.Dialect()] = got
 	})
 	if fmt.Sprint(results["sqlite"]) != fmt.Sprint(results["postgres"]) {

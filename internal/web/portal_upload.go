@@ -1,9 +1,9 @@
 package web
 
-// This file is the one place where the portal accepts uploaded files. It is a stopgap: when the
-// shared upload package (size limit before reading, type by content, image decoding with a pixel
-// limit, EXIF orientation, re-encoding) lands, storeUpload and serveStoredFile are replaced by
-// calls to it and nothing else in the portal changes.
+// This file is the one place where the portal accepts uploaded files, and it is a stopgap. The
+// shared upload package will check the size before reading, detect the type by content, decode
+// images with a pixel limit, apply the EXIF orientation and re-encode. When it lands,
+// storeUpload and serveStoredFile become calls to it, and nothing else in the portal changes.
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ import (
 	"pingan/internal/store"
 )
 
-// uploadKind is what an upload may be.
+// uploadKind is the kind of file an upload must be.
 type uploadKind int
 
 const (
@@ -192,7 +192,7 @@ func (s *Server) serveStoredFile(w http.ResponseWriter, r *http.Request, f store
 	return err
 }
 
-// uploadResponse is the JSON answer to the editor's image and file uploads.
+// uploadResponse is the JSON response to the editor's image uploads.
 type uploadResponse struct {
 	ID    int64  `json:"id,omitempty"`
 	URL   string `json:"url,omitempty"`
@@ -200,7 +200,7 @@ type uploadResponse struct {
 	Error string `json:"error,omitempty"`
 }
 
-// editorUpload stores one image (field "file") posted by the rich-text editor and answers JSON.
+// editorUpload stores one image (field "file") posted by the rich-text editor and responds with JSON.
 func (s *Server) editorUpload(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImageBytes+1<<20)
 	reply := func(status int, v uploadResponse) error {

@@ -56,7 +56,11 @@ CREATE TABLE articles (
     created_at          TIMESTAMP NOT NULL,
     updated_at          TIMESTAMP NOT NULL
 );
-CREATE INDEX articles_public ON articles (town_id, status, publish_at, id);
+-- The newest public articles of a town, with what the statistics group by, so that neither
+-- reads the wide article rows.
+CREATE INDEX articles_public ON articles (town_id, status, publish_at, id, column_id, source_kind);
+CREATE INDEX articles_pinned ON articles (town_id, status, pinned, publish_at, id);
+CREATE INDEX articles_submitted ON articles (town_id, submitted_at, contributor_org_id);
 -- Column lists put pinned articles first, then the newest: this index gives that order as is.
 CREATE INDEX articles_column ON articles (column_id, status, pinned, publish_at, id);
 CREATE INDEX articles_contributor ON articles (contributor_org_id, status);
@@ -96,18 +100,15 @@ CREATE TABLE article_views_daily (
 );
 CREATE INDEX article_views_daily_day ON article_views_daily (day);
 
--- The search index: one row per published article, rowid = articles.id. Tokens are computed in
--- Go (overlapping Han bigrams, the last character of each Han run, lower-cased ASCII words) and
--- joined by spaces, so the unicode61 tokenizer only splits on the spaces. The table keeps the
--- index and the unindexed columns but not the tokens themselves (contentless_unindexed, SQLite
--- 3.47 or later), so a search filters and orders its matches by reading narrow rows.
+-- The search index: one row per published article. Tokens are computed in Go (overlapping Han
+-- bigrams, the last character of each Han run, lower-cased ASCII words, and _t<town> and
+-- _c<column> for the filters) and joined by spaces, so the tokenizer only splits on the spaces.
+-- The rowid is the publish time in Unix seconds times 2^31 plus the article id: the index then
+-- lists matches newest first by itself, and a search stops after the newest it ranks. The table
+-- keeps no content, only the index (contentless, with deletes).
 CREATE VIRTUAL TABLE article_search USING fts5 (
     tokens,
-    town_id UNINDEXED,
-    column_id UNINDEXED,
-    publish_at UNINDEXED,
     content = '',
     contentless_delete = 1,
-    contentless_unindexed = 1,
-    tokenize = 'unicode61 remove_diacritics 0'
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
