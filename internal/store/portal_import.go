@@ -49,9 +49,9 @@ func (db *DB) ImportPublished(ctx context.Context, actor domain.Actor, articles 
 		}
 	}
 	// Fresh statistics let the query planner see the imported rows; without them PostgreSQL
-	// takes the articles table for a few rows until autovacuum catches up.
-	if _, err := db.sql.ExecContext(ctx, `ANALYZE articles`); err != nil {
-		return fmt.Errorf("analyze articles: %w", err)
+	// takes the tables for a few rows until autovacuum catches up.
+	if _, err := db.sql.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
 	}
 	return nil
 }

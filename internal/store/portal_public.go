@@ -243,7 +243,16 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 // the matches are checked against the articles' text for the whole term.
 func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, now time.Time) ([]int64, int, error) {
 	sd := db.dialect.search
-	scope := []string{search.TownToken(townID)}
+	// The town token matches every article of a single-town deployment and doubles the work of
+	// common words, so it is added only when several towns share the database.
+	var towns int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE kind = 'town'`).Scan(&towns); err != nil {
+		return nil, 0, err
+	}
+	var scope []string
+	if towns > 1 {
+		scope = append(scope, search.TownToken(townID))
+	}
 	if f.ColumnID != 0 {
 		scope = append(scope, search.ColumnToken(f.ColumnID))
 	}

@@ -269,3 +269,36 @@ func TestPortalViewsConcurrent(t *testing.T) {
 		}
 	})
 }
+
+func TestPortalSearchScopedToTown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		editorA, _, columnA := portalTown(t, db)
+		adminB, centerB := seedTown(t, db, "石门镇")
+		editorB := domain.Actor{TownID: adminB.TownID, OrgID: centerB, Name: "编辑乙", Roles: []domain.Role{domain.RoleEditor}}
+		columnB, err := db.CreateColumn(ctx, editorB, domain.Column{Name: "工作动态", Slug: "news", Kind: domain.ColumnList, Visible: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
+		for _, x := range []struct {
+			actor  domain.Actor
+			column int64
+		}{{editorA, columnA}, {editorB, columnB}} {
+			id, err := db.CreateArticle(ctx, x.actor, newArticle(x.column, "禁毒宣传", "<p>禁毒</p>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			publish(t, db, x.actor, id, at)
+		}
+		for _, actor := range []domain.Actor{editorA, editorB} {
+			res, err := db.SearchArticles(ctx, actor.TownID, store.SearchFilter{Terms: search.ParseQuery("禁毒")}, store.Page{Number: 1, Size: 20}, db.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != 1 || len(res.Articles) != 1 || res.Articles[0].TownID != actor.TownID {
+				t.Errorf("town %d search: total %d, articles %v; want its own one", actor.TownID, res.Total, res.Articles)
+			}
+		}
+	})
+}
