@@ -185,11 +185,15 @@ type SearchFilter struct {
 // in the total but not listed.
 const SearchWindow = 1000
 
+// SearchCountCap is the largest number of matches a search counts; past it the page says "more
+// than". Counting every match of a common word reads every matching index row.
+const SearchCountCap = 10000
+
 // SearchResult is one page of search hits.
 type SearchResult struct {
 	Articles []domain.Article // with BodyText, for the excerpt
 	TitleHit []bool
-	Total    int // every match
+	Total    int // every match, up to SearchCountCap+1
 	Listed   int // matches that can be paged through: at most SearchWindow
 	Page     Page
 }
@@ -270,8 +274,18 @@ func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, no
 	}
 	if len(text) == 0 {
 		var total int
-		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+clause, args...).Scan(&total); err != nil {
+		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+clause+fmt.Sprintf(` LIMIT %d) c`, SearchCountCap+1),
+			args...).Scan(&total); err != nil {
 			return nil, 0, err
+		}
+		// A common word has its newest SearchWindow matches within the last year: looking there
+		// first spares PostgreSQL from ordering every match of the archive.
+		if total > SearchWindow && f.From.IsZero() {
+			recent, recentArgs := sd.from(cond, now, now.AddDate(-1, 0, 0), f.To, 2)
+			ids, err := db.queryIDs(ctx, sd.ids(recent)+fmt.Sprintf(` LIMIT %d`, SearchWindow), append([]any{query}, recentArgs...)...)
+			if err != nil || len(ids) == SearchWindow {
+				return ids, total, err
+			}
 		}
 		ids, err := db.queryIDs(ctx, sd.ids(clause)+fmt.Sprintf(` LIMIT %d`, SearchWindow), args...)
 		return ids, total, err

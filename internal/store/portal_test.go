@@ -302,3 +302,37 @@ func TestPortalSearchScopedToTown(t *testing.T) {
 		}
 	})
 }
+
+func TestPortalSearchWindowIsNewest(t *testing.T) {
+	// Every 6 hours puts the newest window within the last year; every 3 days spreads it over
+	// several years, so the search must fall back to ordering every match.
+	for _, spacing := range []time.Duration{6 * time.Hour, 72 * time.Hour} {
+		t.Run(spacing.String(), func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				ctx := context.Background()
+				editor, _, column := portalTown(t, db)
+				now := db.Now()
+				var batch []domain.Article
+				for i := range store.SearchWindow + 100 {
+					a := newArticle(column, fmt.Sprintf("第%d篇", i), "<p>开展禁毒宣传。</p>")
+					a.PublishAt = now.Add(-time.Duration(i)*spacing - time.Hour)
+					batch = append(batch, a)
+				}
+				if err := db.ImportPublished(ctx, editor, batch); err != nil {
+					t.Fatal(err)
+				}
+				res, err := db.SearchArticles(ctx, editor.TownID, store.SearchFilter{Terms: search.ParseQuery("禁毒")}, store.Page{Number: 50, Size: 20}, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != store.SearchWindow+100 || res.Listed != store.SearchWindow {
+					t.Fatalf("total %d, listed %d; want %d and %d", res.Total, res.Listed, store.SearchWindow+100, store.SearchWindow)
+				}
+				last := res.Articles[len(res.Articles)-1]
+				if want := fmt.Sprintf("第%d篇", store.SearchWindow-1); last.Title != want {
+					t.Errorf("last listed hit = %s, want %s (the window must be the newest matches)", last.Title, want)
+				}
+			})
+		})
+	}
+}

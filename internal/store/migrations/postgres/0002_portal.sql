@@ -112,3 +112,4 @@ CREATE TABLE article_search (
     tokens     TSVECTOR NOT NULL
 ) WITH (toast_tuple_target = 128);
 CREATE INDEX article_search_tokens ON article_search USING GIN (tokens);
+CREATE INDEX article_search_publish ON article_search (publish_at);
