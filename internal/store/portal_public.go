@@ -207,12 +207,13 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 		res.Page = page.Normalize(0)
 		return res, nil
 	}
-	ids, total, err := db.searchWindow(ctx, townID, f, now)
+	w, err := db.searchWindow(ctx, townID, f, now)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
-	res.Total = total
-	titleHits, err := db.titleHits(ctx, ids, f.Terms)
+	ids := w.ids
+	res.Total = w.total
+	titleHits, err := db.titleHits(ctx, w, f.Terms)
 	if err != nil {
 		return res, fmt.Errorf("search titles: %w", err)
 	}
@@ -242,16 +243,25 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 	return res, nil
 }
 
-// searchWindow returns the ids of the newest SearchWindow matches, newest first, and the count
-// of all matches. When the index tokens decide every term, the index alone answers; otherwise
-// the matches are checked against the articles' text for the whole term.
-func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, now time.Time) ([]int64, int, error) {
+// window is the newest matches of a search: their ids newest first, the count of all matches
+// (up to SearchCountCap+1), and the query that selected the ids, for further questions about them.
+type window struct {
+	ids   []int64
+	total int
+	query string
+	args  []any
+}
+
+// searchWindow returns the newest SearchWindow matches of a search. When the index tokens decide
+// every term, the index alone answers; otherwise the matches are checked against the articles'
+// text for the whole term.
+func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, now time.Time) (window, error) {
 	sd := db.dialect.search
 	// The town token matches every article of a single-town deployment and doubles the work of
 	// common words, so it is added only when several towns share the database.
 	var towns int
 	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE kind = 'town'`).Scan(&towns); err != nil {
-		return nil, 0, err
+		return window{}, err
 	}
 	var scope []string
 	if towns > 1 {
@@ -273,32 +283,36 @@ func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, no
 		}
 	}
 	if len(text) == 0 {
-		var total int
+		w := window{query: sd.ids(clause) + fmt.Sprintf(` LIMIT %d`, SearchWindow), args: args}
 		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+clause+fmt.Sprintf(` LIMIT %d) c`, SearchCountCap+1),
-			args...).Scan(&total); err != nil {
-			return nil, 0, err
+			args...).Scan(&w.total); err != nil {
+			return w, err
 		}
 		// A common word has its newest SearchWindow matches within the last year: looking there
 		// first spares PostgreSQL from ordering every match of the archive.
-		if total > SearchWindow && f.From.IsZero() {
+		if w.total > SearchWindow && f.From.IsZero() {
 			recent, recentArgs := sd.from(cond, now, now.AddDate(-1, 0, 0), f.To, 2)
-			ids, err := db.queryIDs(ctx, sd.ids(recent)+fmt.Sprintf(` LIMIT %d`, SearchWindow), append([]any{query}, recentArgs...)...)
+			q, a := sd.ids(recent)+fmt.Sprintf(` LIMIT %d`, SearchWindow), append([]any{query}, recentArgs...)
+			ids, err := db.queryIDs(ctx, q, a...)
 			if err != nil || len(ids) == SearchWindow {
-				return ids, total, err
+				w.ids, w.query, w.args = ids, q, a
+				return w, err
 			}
 		}
-		ids, err := db.queryIDs(ctx, sd.ids(clause)+fmt.Sprintf(` LIMIT %d`, SearchWindow), args...)
-		return ids, total, err
+		var err error
+		w.ids, err = db.queryIDs(ctx, w.query, w.args...)
+		return w, err
 	}
 	// The index is read first and materialized: left to itself, PostgreSQL walks every article
 	// by publish time and probes the index for each.
-	ids, err := db.queryIDs(ctx, `WITH m AS MATERIALIZED (`+sd.ids(clause)+`)
-		SELECT a.id FROM m JOIN articles a ON a.id = m.id WHERE `+strings.Join(text, " AND ")+
-		` ORDER BY a.publish_at DESC, a.id DESC`, args...)
+	all := `WITH m AS MATERIALIZED (` + sd.ids(clause) + `)
+		SELECT a.id FROM m JOIN articles a ON a.id = m.id WHERE ` + strings.Join(text, " AND ") +
+		` ORDER BY a.publish_at DESC, a.id DESC`
+	ids, err := db.queryIDs(ctx, all, args...)
 	if err != nil {
-		return nil, 0, err
+		return window{}, err
 	}
-	return ids[:min(len(ids), SearchWindow)], len(ids), nil
+	return window{ids: ids[:min(len(ids), SearchWindow)], total: len(ids), query: all + fmt.Sprintf(` LIMIT %d`, SearchWindow), args: args}, nil
 }
 
 func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
@@ -318,31 +332,27 @@ func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64,
 	return ids, rows.Err()
 }
 
-// titleHits returns which of ids have every term in their title.
-func (db *DB) titleHits(ctx context.Context, ids []int64, terms []search.Term) (map[int64]bool, error) {
+// titleHits returns which articles of the window have every term in their title. It joins the
+// window's own query, so the ids need not travel back as a thousand placeholders.
+func (db *DB) titleHits(ctx context.Context, w window, terms []search.Term) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	if len(ids) == 0 {
+	if len(w.ids) == 0 {
 		return out, nil
 	}
-	marks, args := inList(ids, 1)
+	args := append([]any{}, w.args...)
 	var conds []string
 	for _, t := range terms {
 		args = append(args, escapeLike(t.Text))
 		conds = append(conds, db.dialect.containsFold("a.title", fmt.Sprintf("$%d", len(args))))
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.id FROM articles a WHERE a.id IN (`+marks+`) AND `+strings.Join(conds, " AND "), args...)
+	ids, err := db.queryIDs(ctx, `SELECT a.id FROM (`+w.query+`) w JOIN articles a ON a.id = w.id WHERE `+strings.Join(conds, " AND "), args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
+	for _, id := range ids {
 		out[id] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // inList returns placeholders $first… for ids and the ids as arguments.
