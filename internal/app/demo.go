@@ -19,8 +19,12 @@ func runDemo(ctx context.Context, args []string, cio IO) error {
 	fs := newFlags("demo", cio)
 	finish := config.Flags(fs, cio.Env)
 	until := fs.String("until", "", "last day of the demo's six months, YYYY-MM-DD (default today)")
+	archive := fs.Int("archive", 0, "also import this many generated older articles, for benchmarks (0–1000000)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *archive < 0 || *archive > 1_000_000 {
+		return usageError{fmt.Sprintf("invalid --archive %d: want 0 to 1000000", *archive)}
 	}
 	cfg, err := finish()
 	if err != nil {
@@ -39,12 +43,18 @@ func runDemo(ctx context.Context, args []string, cio IO) error {
 	}
 	defer e.Close()
 	start := time.Now()
-	_, err = demo.Load(ctx, e.db, e.hasher, demo.Options{DataDir: cfg.DataDir, Until: day, Out: cio.Stdout, Steps: demoSteps})
+	town, err := demo.Load(ctx, e.db, e.hasher, demo.Options{DataDir: cfg.DataDir, Until: day, Out: cio.Stdout, Steps: demoSteps, Files: e.files})
 	if errors.Is(err, demo.ErrNotEmpty) {
 		return usageError{err.Error()}
 	}
 	if err != nil {
 		return err
+	}
+	if *archive > 0 {
+		if err := demo.AddArchive(ctx, e.db, town, *archive); err != nil {
+			return err
+		}
+		fmt.Fprintf(cio.Stdout, "已导入 %d 篇生成的历史稿件（用于性能测试）。\n", *archive)
 	}
 	fmt.Fprintf(cio.Stdout, "载入用时 %.1f 秒。启动：pingan serve --data %s\n", time.Since(start).Seconds(), cfg.DataDir)
 	return nil

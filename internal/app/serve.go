@@ -42,7 +42,7 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 	}
 	switch {
 	case empty && cfg.Demo:
-		if _, err := demo.Load(ctx, e.db, e.hasher, demo.Options{DataDir: cfg.DataDir, Until: time.Now(), Out: cio.Stdout, Steps: demoSteps}); err != nil {
+		if _, err := demo.Load(ctx, e.db, e.hasher, demo.Options{DataDir: cfg.DataDir, Until: time.Now(), Out: cio.Stdout, Steps: demoSteps, Files: e.files}); err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
 	case empty:
@@ -66,6 +66,7 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 	runner := jobs.NewRunner(e.db, log, 30*time.Second)
 	registerJobs(runner, e, log)
 	registerCoordinationJobs(runner, e, srv, log)
+	registerPortalJobs(runner, srv, log)
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	if err := runner.Start(jobCtx); err != nil {
@@ -103,6 +104,7 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		log.Error("shutdown", "error", err)
 	}
+	flushViewsAtShutdown(ctx, srv, log)
 	log.Info("server stopped")
 	return nil
 }

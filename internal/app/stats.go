@@ -14,6 +14,7 @@ import (
 
 // statsSources are the feature areas' figures, in order.
 var statsSources = []stats.Source{
+	stats.Portal,
 	stats.Coordination,
 	stats.Service,
 }

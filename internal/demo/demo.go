@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"pingan/internal/domain"
+	"pingan/internal/files"
 	"pingan/internal/password"
 	"pingan/internal/store"
 )
@@ -27,6 +28,8 @@ type Options struct {
 	Out   io.Writer
 	// Steps add the records of feature areas, in order, after the organizations and accounts.
 	Steps []Step
+	// Files stores the bytes of the demo's uploaded files, such as article attachments.
+	Files files.Storage
 }
 
 // Town is the demo town as Load built it: the ids that the steps of feature areas and tests need.
@@ -37,6 +40,9 @@ type Town struct {
 	Accounts []Account
 	From     time.Time // first day of the period, Beijing time
 	Until    time.Time // last day of the period, Beijing time
+	// Files stores file bytes; steps write outside the load transaction, so a failed load may
+	// leave unreferenced files behind.
+	Files files.Storage
 }
 
 // Account is a demo account with its password.
@@ -134,7 +140,7 @@ func Load(ctx context.Context, db *store.DB, hasher *password.Hasher, opt Option
 	}
 	until := opt.Until.In(domain.Shanghai)
 	until = time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, domain.Shanghai)
-	town := &Town{Orgs: map[string]int64{}, Until: until, From: until.AddDate(0, -6, 1)}
+	town := &Town{Orgs: map[string]int64{}, Until: until, From: until.AddDate(0, -6, 1), Files: opt.Files}
 
 	// Hash outside the transaction: each hash takes tens of milliseconds.
 	type prepared struct {

@@ -20,6 +20,8 @@ type dialect struct {
 	// containsFold returns a condition that column contains the value of placeholder, ignoring
 	// ASCII case, with % and _ in the value matched literally.
 	containsFold func(column, placeholder string) string
+	// search is the article search index (search_dialect.go).
+	search searchDialect
 }
 
 var sqliteDialect = dialect{
@@ -30,6 +32,7 @@ var sqliteDialect = dialect{
 	containsFold: func(column, placeholder string) string {
 		return column + ` LIKE '%' || ` + placeholder + ` || '%' ESCAPE '\'`
 	},
+	search: sqliteSearch,
 }
 
 // migrationLockKey is an arbitrary constant that names pingan's advisory lock.
@@ -48,6 +51,7 @@ var postgresDialect = dialect{
 	containsFold: func(column, placeholder string) string {
 		return column + ` ILIKE '%' || ` + placeholder + ` || '%' ESCAPE '\'`
 	},
+	search: postgresSearch,
 }
 
 // escapeLike escapes the LIKE wildcards in s so that they match literally with ESCAPE '\'.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type Page struct {
 	// LiveCursor is where the page's event stream starts; a handler that renders live records
 	// sets it before rendering, otherwise it is the current head of every topic.
 	LiveCursor string
+	// Columns are the visible columns for the public navigation; Elder turns on the larger,
+	// simpler elder mode (长辈版). Both are filled for pages of the public layout only.
+	Columns []domain.Column
+	Elder   bool
 }
 
 func (p *Page) base() *Page { return p }
@@ -62,6 +67,17 @@ var templateFuncs = template.FuncMap{
 	"permLabel":    func(p domain.Permission) string { return p.Label() },
 	"waitLabel":    waitLabel,
 	"ratePercent":  func(rate float64) float64 { return rate * 100 },
+	// News portal.
+	"sourceLabel":  func(k domain.SourceKind) string { return k.Label() },
+	"statusLabel":  func(s domain.ArticleStatus) string { return s.Label() },
+	"colKindLabel": func(k domain.ColumnKind) string { return k.Label() },
+	"eventLabel":   domain.ArticleEventLabel,
+	"truncate":     domain.TruncateChars,
+	"containsID":   func(ids []int64, id int64) bool { return slices.Contains(ids, id) },
+	"queryEscape":  escapeQuery,
+	"fontSizeLink": fontSizeLink,
+	"fileSizeText": fileSizeText,
+	"percentOf":    func(n, max int) int { return percentOf(n, max) },
 }
 
 func containsRole(roles []domain.Role, r domain.Role) bool {
@@ -151,6 +167,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	layout := "public"
 	if strings.HasPrefix(name, "admin/") || strings.HasPrefix(name, "account/") {
 		layout = "admin"
+	} else {
+		s.fillPublicPage(r, data.base())
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, layout, data); err != nil {

@@ -16,7 +16,6 @@ func (s *Server) routeTable() []route {
 		{"GET /static/", public, s.static},
 
 		// The public portal.
-		{"GET /{$}", public, s.home},
 		{"GET /faq", public, s.faq},
 
 		// Public service: the message board, progress queries and live consultation.
@@ -35,6 +34,20 @@ func (s *Server) routeTable() []route {
 		{"GET /chat/events", public, s.chatVisitorEvents},
 		{"POST /chat/messages", public, s.chatVisitorSend},
 		{"POST /chat/rate", public, s.chatVisitorRate},
+		{"GET /{$}", public, s.cached(s.home)},
+		{"GET /columns/{slug}", public, s.cached(s.columnView)},
+		{"GET /columns/{slug}/rss.xml", public, s.cached(s.columnFeed)},
+		{"GET /articles/{id}", public, s.articleView},
+		{"GET /articles/{id}/attachments/{file}", public, s.attachmentDownload},
+		{"GET /media/{key...}", public, s.media},
+		{"GET /topics/{id}", public, s.cached(s.topicView)},
+		{"GET /search", public, s.search},
+		{"GET /sitemap", public, s.cached(s.sitemapHTML)},
+		{"GET /sitemap.xml", public, s.cached(s.sitemapXML)},
+		{"GET /rss.xml", public, s.cached(s.siteFeed)},
+		{"GET /elder", public, s.elderToggle},
+		{"GET /accessibility", public, s.accessibility},
+		{"GET /report-error", public, s.reportError},
 
 		// Sign-in and the signed-in account itself.
 		{"GET /signin", public, s.signInForm},
@@ -212,6 +225,43 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/chat/{id}/transfer", domain.PermChatAgent, s.chatTransfer()},
 		{"POST /admin/chat/{id}/end", domain.PermChatAgent, s.chatEnd()},
 		{"POST /admin/chat/{id}/case", domain.PermChatAgent, s.chatToCase},
+		// Back office: articles of the center's editors.
+		{"GET /admin/articles", domain.PermArticlesEdit, s.articleList(editorArea)},
+		{"GET /admin/articles/new", domain.PermArticlesEdit, s.articleNew(editorArea)},
+		{"POST /admin/articles", domain.PermArticlesEdit, s.articleCreate(editorArea)},
+		{"POST /admin/articles/uploads", domain.PermArticlesEdit, s.editorUpload},
+		{"GET /admin/articles/{id}", domain.PermArticlesEdit, s.articleDetail(editorArea)},
+		{"GET /admin/articles/{id}/edit", domain.PermArticlesEdit, s.articleEdit(editorArea)},
+		{"POST /admin/articles/{id}", domain.PermArticlesEdit, s.articleUpdate(editorArea)},
+		{"POST /admin/articles/{id}/submit", domain.PermArticlesEdit, s.articleStep(editorArea, domain.ActionSubmit)},
+		{"POST /admin/articles/{id}/return", domain.PermArticlesReview, s.articleStep(editorArea, domain.ActionReturn)},
+		{"POST /admin/articles/{id}/publish", domain.PermArticlesReview, s.articleStep(editorArea, domain.ActionPublish)},
+		{"POST /admin/articles/{id}/withdraw", domain.PermArticlesReview, s.articleStep(editorArea, domain.ActionWithdraw)},
+
+		// Back office: contributions of villages and units.
+		{"GET /admin/contributions", domain.PermArticlesContribute, s.articleList(contributeArea)},
+		{"GET /admin/contributions/new", domain.PermArticlesContribute, s.articleNew(contributeArea)},
+		{"POST /admin/contributions", domain.PermArticlesContribute, s.articleCreate(contributeArea)},
+		{"POST /admin/contributions/uploads", domain.PermArticlesContribute, s.editorUpload},
+		{"GET /admin/contributions/{id}", domain.PermArticlesContribute, s.articleDetail(contributeArea)},
+		{"GET /admin/contributions/{id}/edit", domain.PermArticlesContribute, s.articleEdit(contributeArea)},
+		{"POST /admin/contributions/{id}", domain.PermArticlesContribute, s.articleUpdate(contributeArea)},
+		{"POST /admin/contributions/{id}/submit", domain.PermArticlesContribute, s.articleStep(contributeArea, domain.ActionSubmit)},
+
+		// Back office: columns and topics.
+		{"GET /admin/columns", domain.PermColumnsManage, s.columnList},
+		{"GET /admin/columns/new", domain.PermColumnsManage, s.columnNew},
+		{"POST /admin/columns", domain.PermColumnsManage, s.columnCreate},
+		{"GET /admin/columns/{id}/edit", domain.PermColumnsManage, s.columnEdit},
+		{"POST /admin/columns/{id}", domain.PermColumnsManage, s.columnUpdate},
+		{"GET /admin/topics/new", domain.PermColumnsManage, s.topicNew},
+		{"POST /admin/topics", domain.PermColumnsManage, s.topicCreate},
+		{"GET /admin/topics/{id}/edit", domain.PermColumnsManage, s.topicEdit},
+		{"POST /admin/topics/{id}", domain.PermColumnsManage, s.topicUpdate},
+
+		// Back office: statistics of the news portal.
+		{"GET /admin/portal-stats", domain.PermStatsView, s.portalStats},
+		{"GET /admin/portal-stats/export.xlsx", domain.PermStatsView, s.portalStatsExport},
 
 		// Back office: the audit trail (audit administrator).
 		{"GET /admin/audit", domain.PermAuditRead, s.auditList},

@@ -117,6 +117,11 @@ var matrixFixtures = map[string]string{
 	"inquiry":        `SELECT MIN(q.id) FROM inquiries q JOIN orgs o ON o.id = q.org_id WHERE o.name = '越丰村'`,
 	"channel":        `SELECT MIN(id) FROM wg_channels WHERE everyone = TRUE`,
 	"notification":   `SELECT MIN(n.id) FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.username = 'yuefeng'`,
+	"article":        `SELECT MIN(id) FROM articles WHERE status = 'published'`,
+	"draft":          `SELECT MIN(id) FROM articles WHERE status = 'draft'`,
+	"contribution":   `SELECT MIN(a.id) FROM articles a JOIN orgs o ON o.id = a.contributor_org_id WHERE o.name = '越丰村' AND a.status = 'submitted'`,
+	"column":         `SELECT MIN(id) FROM columns`,
+	"topic":          `SELECT MIN(id) FROM topics`,
 }
 
 func (m *matrixHarness) signInAs(username string) *client {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"pingan/internal/config"
@@ -43,6 +44,13 @@ type Server struct {
 
 	touchMu sync.Mutex
 	touched map[string]time.Time // session id hash → last TouchSession, to throttle writes
+
+	// views counts article views until the views.flush job stores them.
+	views *viewCounter
+	// publicCache keeps rendered public pages for anonymous visitors for a few seconds.
+	publicCache *pageCache
+	// townID caches the id of the town whose portal is public (publicTownID).
+	townID atomic.Int64
 }
 
 // Deps are the parts a Server is built from.
@@ -62,7 +70,9 @@ type Deps struct {
 
 // New builds a Server and parses every template, so that a broken template fails at start-up.
 func New(d Deps) (*Server, error) {
-	s := &Server{db: d.DB, files: d.Files, uploads: &upload.Service{DB: d.DB, Files: d.Files}, log: d.Log, hasher: d.Hasher, cfg: d.Config, sources: d.StatsSources, touched: map[string]time.Time{}}
+	s := &Server{db: d.DB, files: d.Files, uploads: &upload.Service{DB: d.DB, Files: d.Files}, log: d.Log, hasher: d.Hasher,
+		cfg: d.Config, sources: d.StatsSources, touched: map[string]time.Time{},
+		views: newViewCounter(), publicCache: newPageCache(publicCacheTTL)}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

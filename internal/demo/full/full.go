@@ -8,4 +8,4 @@ import (
 )
 
 // Steps are the feature areas' additions to the demo town, in order.
-var Steps = []demo.Step{demo.Coordination, servicedemo.Step}
+var Steps = []demo.Step{demo.Portal, demo.Coordination, servicedemo.Step}

@@ -1,0 +1,393 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"pingan/internal/domain"
+	"pingan/internal/richtext"
+	"pingan/internal/store"
+)
+
+// articleArea is one of the two back-office views of articles: the center's editors see every
+// article of the town under /admin/articles, and villages and units see their own contributions
+// under /admin/contributions. The store scopes both by the actor.
+type articleArea struct {
+	Base       string
+	Contribute bool
+}
+
+var (
+	editorArea     = articleArea{Base: "/admin/articles"}
+	contributeArea = articleArea{Base: "/admin/contributions", Contribute: true}
+)
+
+// Title returns the Chinese name of the area.
+func (a articleArea) Title() string {
+	if a.Contribute {
+		return "我的投稿"
+	}
+	return "稿件管理"
+}
+
+type articleListPage struct {
+	Page
+	Area     articleArea
+	Articles []domain.Article
+	Columns  []domain.Column
+	Counts   map[domain.ArticleStatus]int
+	Statuses []domain.ArticleStatus
+	Filter   struct {
+		Status string
+		Column int64
+		Query  string
+	}
+	Pager Pager
+}
+
+func (s *Server) articleList(area articleArea) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		actor := s.actor(r)
+		q := r.URL.Query()
+		data := &articleListPage{Page: Page{Title: area.Title()}, Area: area, Statuses: domain.ArticleStatuses}
+		data.Filter.Status = q.Get("status")
+		data.Filter.Column, _ = strconv.ParseInt(q.Get("column"), 10, 64)
+		data.Filter.Query = domain.CleanLine(q.Get("q"))
+		f := store.ArticleFilter{ColumnID: data.Filter.Column, Query: data.Filter.Query}
+		if domain.ArticleStatus(data.Filter.Status).Label() != "" {
+			f.Status = domain.ArticleStatus(data.Filter.Status)
+		}
+		page := store.Page{Number: pageNumber(r), Size: 20}
+		list, total, err := s.db.ListArticles(r.Context(), actor, f, page)
+		if err != nil {
+			return err
+		}
+		page = page.Normalize(total)
+		data.Articles, data.Pager = list, newPager(r, page.Number, page.Size, total)
+		if data.Counts, err = s.db.CountArticlesByStatus(r.Context(), actor); err != nil {
+			return err
+		}
+		if data.Columns, err = s.db.ListColumns(r.Context(), actor.TownID, true); err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, "admin/articles", data)
+	}
+}
+
+type articleFormPage struct {
+	Page
+	Area        articleArea
+	Article     domain.Article
+	Columns     []domain.Column
+	Topics      []domain.Topic
+	Attachments []store.FileRecord
+	SourceKinds []domain.SourceKind
+	PublishAt   string
+}
+
+func (s *Server) articleFormData(r *http.Request, area articleArea, a domain.Article, title string) (*articleFormPage, error) {
+	actor := s.actor(r)
+	data := &articleFormPage{Page: Page{Title: title}, Area: area, Article: a, SourceKinds: domain.SourceKinds}
+	cols, err := s.db.ListColumns(r.Context(), actor.TownID, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cols {
+		if c.Kind != domain.ColumnLink {
+			data.Columns = append(data.Columns, c)
+		}
+	}
+	if data.Topics, err = s.db.ListTopics(r.Context(), actor.TownID); err != nil {
+		return nil, err
+	}
+	if data.Attachments, err = s.db.ArticleFiles(r.Context(), actor.TownID, a.AttachmentIDs); err != nil {
+		return nil, err
+	}
+	if !a.PublishAt.IsZero() {
+		data.PublishAt = a.PublishAt.In(domain.Shanghai).Format("2006-01-02T15:04")
+	}
+	return data, nil
+}
+
+func (s *Server) articleNew(area articleArea) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a := domain.Article{SourceKind: domain.SourceOriginal}
+		if area.Contribute {
+			a.SourceKind = domain.SourceContribution
+		}
+		if si := sessionFrom(r.Context()); si != nil {
+			a.Author = si.account.DisplayName
+			if !area.Contribute {
+				a.Editor = si.account.DisplayName
+			}
+		}
+		data, err := s.articleFormData(r, area, a, "撰写稿件")
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, "admin/article_form", data)
+	}
+}
+
+// articleFromForm reads the article form, stores its new cover and attachments, and returns the
+// article to save. File problems come back as KindInvalid errors with the article as typed.
+func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area articleArea) (domain.Article, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadRequest)
+	var a domain.Article
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return a, domain.Invalid("提交的内容超过 " + sizeText(maxUploadRequest) + "，请减少附件后重试。")
+		}
+		if !errors.Is(err, http.ErrNotMultipart) {
+			return a, domain.Invalid("表单内容不完整，请重新提交。")
+		}
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	form := r.PostForm
+	a.ColumnID, _ = strconv.ParseInt(form.Get("column_id"), 10, 64)
+	a.Title, a.Subtitle, a.Summary = form.Get("title"), form.Get("subtitle"), form.Get("summary")
+	a.SourceKind = domain.SourceKind(form.Get("source_kind"))
+	a.SourceName, a.Author, a.Editor = form.Get("source_name"), form.Get("author"), form.Get("editor")
+	a.Pinned = form.Get("pinned") == "1" && !area.Contribute
+	for _, v := range form["topics"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			a.TopicIDs = append(a.TopicIDs, id)
+		}
+	}
+	for _, v := range form["keep_attachment"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			a.AttachmentIDs = append(a.AttachmentIDs, id)
+		}
+	}
+	a.CoverFileID, _ = strconv.ParseInt(form.Get("cover_file_id"), 10, 64)
+	if form.Get("remove_cover") == "1" {
+		a.CoverFileID = 0
+	}
+	p := domain.Problems{}
+	if v := form.Get("publish_at"); v != "" && !area.Contribute {
+		t, err := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
+		if err != nil {
+			p.Add("publish_at", "发布时间格式应为 2006-01-02 15:04。")
+		}
+		a.PublishAt = t
+	}
+	raw := form.Get("body")
+	if pending := countLocalImages(raw); pending > 0 {
+		p.Add("body", "正文中有 "+strconv.Itoa(pending)+" 张图片仍是本机文件（file:///），网页无法显示。请在编辑器中逐张上传后再保存。")
+	}
+	a.Body, a.BodyText = richtext.Sanitize(raw)
+	if err := p.Err(); err != nil {
+		return a, err
+	}
+
+	actor := s.actor(r)
+	if r.MultipartForm != nil {
+		if fhs := r.MultipartForm.File["cover"]; len(fhs) > 0 && fhs[0].Size > 0 {
+			rec, err := s.storeUpload(r.Context(), actor, fhs[0], uploadImage)
+			if err != nil {
+				return a, fieldError(err, "cover")
+			}
+			a.CoverFileID = rec.ID
+		}
+		for _, fh := range r.MultipartForm.File["attachments"] {
+			if fh.Size == 0 && fh.Filename == "" {
+				continue
+			}
+			rec, err := s.storeUpload(r.Context(), actor, fh, uploadAttachment)
+			if err != nil {
+				return a, fieldError(err, "attachments")
+			}
+			a.AttachmentIDs = append(a.AttachmentIDs, rec.ID)
+		}
+	}
+	return a, nil
+}
+
+// fieldError turns an invalid upload into a form error on field; other errors pass through.
+func fieldError(err error, field string) error {
+	if domain.ErrorKind(err) != domain.KindInvalid {
+		return err
+	}
+	return &domain.Error{Kind: domain.KindInvalid, Message: domain.UserMessage(err), Fields: map[string]string{field: domain.UserMessage(err)}}
+}
+
+// countLocalImages counts images whose source is a file on the author's computer, which Word
+// pastes and which no browser may load.
+func countLocalImages(body string) int {
+	n := 0
+	for _, src := range richtext.ImageSources(body) {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(src)), "file:") {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Server) articleCreate(area articleArea) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, err := s.articleFromForm(w, r, area)
+		if err == nil {
+			var id int64
+			id, err = s.db.CreateArticle(r.Context(), s.actor(r), a)
+			if err == nil {
+				return redirectFlash(w, r, area.Base+"/"+itoa64(id), "稿件已保存为草稿。")
+			}
+		}
+		return s.articleFormInvalid(w, r, area, a, "撰写稿件", err)
+	}
+}
+
+func (s *Server) articleFormInvalid(w http.ResponseWriter, r *http.Request, area articleArea, a domain.Article, title string, err error) error {
+	data, derr := s.articleFormData(r, area, a, title)
+	if derr != nil {
+		return derr
+	}
+	if !formInvalid(&data.Page, err) {
+		return err
+	}
+	return s.render(w, r, http.StatusUnprocessableEntity, "admin/article_form", data)
+}
+
+func (s *Server) articleEdit(area articleArea) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		a, err := s.db.GetArticle(r.Context(), s.actor(r), id)
+		if err != nil {
+			return err
+		}
+		if !domain.CanEditArticle(s.actor(r), a) {
+			return domain.Conflict("稿件当前为“" + a.Status.Label() + "”，不能修改。")
+		}
+		data, err := s.articleFormData(r, area, a, "修改稿件")
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, "admin/article_form", data)
+	}
+}
+
+func (s *Server) articleUpdate(area articleArea) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.GetArticle(r.Context(), s.actor(r), id); err != nil {
+			return err
+		}
+		a, err := s.articleFromForm(w, r, area)
+		a.ID = id
+		if err == nil {
+			if err = s.db.UpdateArticle(r.Context(), s.actor(r), a); err == nil {
+				return redirectFlash(w, r, area.Base+"/"+itoa64(id), "稿件已保存。")
+			}
+		}
+		return s.articleFormInvalid(w, r, area, a, "修改稿件", err)
+	}
+}
+
+type articleDetailPage struct {
+	Page
+	Area        articleArea
+	Article     domain.Article
+	Body        any
+	Events      []domain.ArticleEvent
+	Attachments []store.FileRecord
+	Topics      []domain.Topic
+	CanEdit     bool
+	CanSubmit   bool
+	CanReview   bool
+	Public      bool
+}
+
+func (s *Server) articleDetail(area articleArea) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		return s.renderArticleDetail(w, r, area, id, http.StatusOK, nil)
+	}
+}
+
+func (s *Server) renderArticleDetail(w http.ResponseWriter, r *http.Request, area articleArea, id int64, status int, stepErr error) error {
+	actor := s.actor(r)
+	a, err := s.db.GetArticle(r.Context(), actor, id)
+	if err != nil {
+		return err
+	}
+	data := &articleDetailPage{Page: Page{Title: a.Title}, Area: area, Article: a, Body: trustedHTML(a.Body)}
+	if data.Events, err = s.db.ArticleEvents(r.Context(), actor, id); err != nil {
+		return err
+	}
+	if data.Attachments, err = s.db.ArticleFiles(r.Context(), actor.TownID, a.AttachmentIDs); err != nil {
+		return err
+	}
+	topics, err := s.db.ListTopics(r.Context(), actor.TownID)
+	if err != nil {
+		return err
+	}
+	for _, t := range topics {
+		for _, id := range a.TopicIDs {
+			if t.ID == id {
+				data.Topics = append(data.Topics, t)
+			}
+		}
+	}
+	data.CanEdit = domain.CanEditArticle(actor, a)
+	_, serr := domain.Transition(actor, a.Status, domain.ActionSubmit)
+	data.CanSubmit = serr == nil
+	data.CanReview = !area.Contribute && actor.Can(domain.PermArticlesReview)
+	data.Public = a.Public(s.db.Now())
+	if stepErr != nil {
+		formInvalid(&data.Page, stepErr)
+	}
+	return s.render(w, r, status, "admin/article", data)
+}
+
+var stepDone = map[domain.ArticleAction]string{
+	domain.ActionSubmit: "已提交审核。", domain.ActionReturn: "已退回，投稿单位会看到退回理由。",
+	domain.ActionPublish: "已发布。", domain.ActionWithdraw: "已撤稿，公众页面不再显示。",
+}
+
+func (s *Server) articleStep(area articleArea, action domain.ArticleAction) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		in := store.StepInput{Action: action, Reason: r.PostFormValue("reason"), Confirmed: r.PostFormValue("confirmed") == "1"}
+		if v := r.PostFormValue("publish_at"); v != "" {
+			t, perr := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
+			if perr != nil {
+				err := &domain.Error{Kind: domain.KindInvalid, Message: "发布时间格式应为 2006-01-02 15:04。",
+					Fields: map[string]string{"publish_at": "发布时间格式应为 2006-01-02 15:04。"}}
+				return s.renderArticleDetail(w, r, area, id, http.StatusUnprocessableEntity, err)
+			}
+			in.PublishAt = t
+		}
+		err = s.db.ArticleStep(r.Context(), s.actor(r), id, in)
+		if k := domain.ErrorKind(err); k == domain.KindInvalid || k == domain.KindConflict {
+			status := http.StatusUnprocessableEntity
+			if k == domain.KindConflict {
+				status = http.StatusConflict
+			}
+			return s.renderArticleDetail(w, r, area, id, status, err)
+		}
+		if err != nil {
+			return err
+		}
+		return redirectFlash(w, r, area.Base+"/"+itoa64(id), stepDone[action])
+	}
+}
+
+func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
