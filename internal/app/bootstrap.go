@@ -12,6 +12,7 @@ import (
 	"pingan/internal/jobs"
 	"pingan/internal/password"
 	"pingan/internal/store"
+	"pingan/internal/web"
 )
 
 // bootstrapAdmins are the three administrators a new installation starts with.
@@ -72,11 +73,15 @@ func insertChildOrg(ctx context.Context, db *store.DB, tx *sql.Tx, parent int64,
 	return db.CreateOrgTx(ctx, tx, domain.Actor{TownID: parent, Name: "系统初始化"}, domain.Org{ParentID: parent, Kind: kind, Name: name})
 }
 
-// registerJobs adds the scheduled work: expired sessions and old audit records (foundation);
-// overdue case reminders and used captchas (public service).
-func registerJobs(r *jobs.Runner, e *env, log *slog.Logger) {
+// registerJobs adds the scheduled work of the foundation (expired sessions, old audit records)
+// and of public service (overdue case reminders, used captchas). The job publishes the
+// reminders to the bells of open browsers.
+func registerJobs(r *jobs.Runner, e *env, srv *web.Server, log *slog.Logger) {
 	r.Add(jobs.Job{Name: "cases.remind_overdue", Every: time.Hour, Run: func(ctx context.Context) error {
 		list, err := e.db.RemindOverdue(ctx)
+		for _, o := range list {
+			srv.PublishNotifications(ctx, o.Notifications)
+		}
 		if err == nil && len(list) > 0 {
 			log.Info("overdue case reminders recorded", "count", len(list))
 		}

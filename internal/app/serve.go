@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, cio IO) error {
 		return err
 	}
 	runner := jobs.NewRunner(e.db, log, 30*time.Second)
-	registerJobs(runner, e, log)
+	registerJobs(runner, e, srv, log)
 	registerCoordinationJobs(runner, e, srv, log)
 	registerPortalJobs(runner, srv, log)
 	jobCtx, stopJobs := context.WithCancel(ctx)

@@ -18,13 +18,17 @@ const (
 	NotifyInquiryAnswered NotificationKind = "inquiry_answered" // an inquiry was answered
 	NotifyMention         NotificationKind = "mention"          // someone @mentioned the account in the work group
 	NotifyCaseDispatched  NotificationKind = "case_dispatched"  // a case was dispatched to the account's unit
+	NotifyCaseSentBack    NotificationKind = "case_sent_back"   // a unit sent a case back to the center
+	NotifyCaseEscalated   NotificationKind = "case_escalated"   // a unit escalated a case to the center
+	NotifyCaseSupervised  NotificationKind = "case_supervised"  // 督办: the center pressed the unit on a case
 )
 
 var notificationKindLabels = map[NotificationKind]string{
 	NotifyNotice: "待阅通知", NotifyNoticeReminder: "催办", NotifyNoticeFeedback: "通知回执",
 	NotifyReportDue: "报表待填", NotifyReportReturned: "报表退回", NotifyReportAccepted: "报表已通过",
 	NotifyInfoReport: "信息上报", NotifyInquiryNew: "待答复询问", NotifyInquiryAnswered: "询问已答复",
-	NotifyMention: "工作群提及", NotifyCaseDispatched: "工单交办",
+	NotifyMention: "工作群提及", NotifyCaseDispatched: "工单交办", NotifyCaseSentBack: "工单退回",
+	NotifyCaseEscalated: "工单上报", NotifyCaseSupervised: "工单督办",
 }
 
 // Label returns the Chinese name of the kind.

@@ -1,6 +1,6 @@
 // Package live carries real-time events from the instance that stores them to the browsers that
-// show them: the bell, the work group and, later, live consultation all travel over one event
-// stream per browser tab.
+// show them. The bell and the work group travel over one event stream per browser tab. Live
+// consultation publishes on the same hub but serves its own streams.
 //
 // A Hub delivers published events to the subscriptions of every instance: Local within one
 // process, Postgres between processes that share one PostgreSQL database. A Broker adds what a

@@ -35,6 +35,9 @@ type CaseResult struct {
 	To casework.State
 	// Messages go to the citizen through the message gateway once the step has committed.
 	Messages []CitizenMessage
+	// Notifications are the staff's bell notifications the step stored. Publish them once the
+	// step has committed.
+	Notifications []domain.Notification
 }
 
 // StaffEvent is one workflow event that staff should hear of in the back office.
@@ -46,11 +49,45 @@ type StaffEvent struct {
 	OrgIDs []int64
 }
 
-// notifyStaffTx is the one place where case events reach staff's in-app notifications. It
-// writes nothing yet.
-// TODO: call the work-group notification ("bell") store method here once it is merged, inside
-// the same transaction as the step.
-func (db *DB) notifyStaffTx(ctx context.Context, tx *sql.Tx, ev StaffEvent) error { return nil }
+// notifyStaffTx stores the bell notifications of one case event inside the step's transaction
+// and returns them, for publishing after the commit. A dispatch notifies the unit handlers of
+// ev.OrgIDs, a send-back or escalation the dispatchers of the town's center, and supervision
+// the unit handlers of ev.OrgIDs. Other events notify no one.
+func (db *DB) notifyStaffTx(ctx context.Context, tx *sql.Tx, ev StaffEvent) ([]domain.Notification, error) {
+	var kind domain.NotificationKind
+	var accounts []int64
+	var err error
+	switch ev.Action {
+	case casework.ActDispatch:
+		kind = domain.NotifyCaseDispatched
+		accounts, err = accountsWithRole(ctx, tx, ev.OrgIDs, domain.RoleUnitHandler)
+	case casework.ActSendBack, casework.ActEscalate:
+		kind = domain.NotifyCaseSentBack
+		if ev.Action == casework.ActEscalate {
+			kind = domain.NotifyCaseEscalated
+		}
+		accounts, err = centerAccountsWithRole(ctx, tx, ev.TownID, domain.RoleDispatcher)
+	case casework.ActSupervise:
+		kind = domain.NotifyCaseSupervised
+		accounts, err = accountsWithRole(ctx, tx, ev.OrgIDs, domain.RoleUnitHandler)
+	default:
+		return nil, nil
+	}
+	if err != nil || len(accounts) == 0 {
+		return nil, err
+	}
+
+	var number, title string
+	if err := tx.QueryRowContext(ctx, `SELECT number, title FROM cases WHERE id = $1`, ev.CaseID).Scan(&number, &title); err != nil {
+		return nil, fmt.Errorf("read case %d for notifications: %w", ev.CaseID, err)
+	}
+	list := make([]domain.Notification, len(accounts))
+	for i, a := range accounts {
+		list[i] = domain.Notification{TownID: ev.TownID, AccountID: a, Kind: kind, Title: kind.Label() + "：" + number + " " + title,
+			Link: "/admin/cases/" + idString(ev.CaseID), RefType: "case", RefID: ev.CaseID}
+	}
+	return db.AddNotificationsTx(ctx, tx, list)
+}
 
 // CaseAction takes one workflow step on a case the actor may see, with its timeline entry,
 // assignment changes, citizen notice and audit record in one transaction. Refused steps are
@@ -263,10 +300,19 @@ func (db *DB) caseActionTx(ctx context.Context, tx *sql.Tx, actor domain.Actor, 
 			ev.OrgIDs = append(ev.OrgIDs, a.OrgID)
 		}
 	}
-	if in.Action == casework.ActDispatch {
+	switch in.Action {
+	case casework.ActDispatch:
 		ev.OrgIDs = append([]int64{in.LeadOrgID}, in.AssistOrgIDs...)
+	case casework.ActSupervise:
+		// Supervision presses the lead unit, which is responsible for the whole case.
+		ev.OrgIDs = nil
+		for _, a := range c.Assignments {
+			if a.Active && a.Lead {
+				ev.OrgIDs = append(ev.OrgIDs, a.OrgID)
+			}
+		}
 	}
-	if err := db.notifyStaffTx(ctx, tx, ev); err != nil {
+	if res.Notifications, err = db.notifyStaffTx(ctx, tx, ev); err != nil {
 		return res, err
 	}
 	auditDetail := c.Number + " " + c.State.Label() + " → " + to.Label() + optional("，", detail)
@@ -496,6 +542,9 @@ type OverdueAssignment struct {
 	OrgID   int64
 	TownID  int64
 	OrgName string
+	// Notifications are the bell notifications of the reminder. Publish them once
+	// RemindOverdue has returned.
+	Notifications []domain.Notification
 }
 
 // RemindOverdue finds active assignments past a deadline that were not reminded in the last
@@ -534,9 +583,12 @@ func (db *DB) RemindOverdue(ctx context.Context) ([]OverdueAssignment, error) {
 				return err
 			}
 			o := out[i]
-			if err := db.notifyStaffTx(ctx, tx, StaffEvent{TownID: o.TownID, CaseID: o.CaseID, Action: casework.ActSupervise, OrgIDs: []int64{o.OrgID}}); err != nil {
+			// The reminder presses the overdue unit itself, which may be an assisting unit.
+			notes, err := db.notifyStaffTx(ctx, tx, StaffEvent{TownID: o.TownID, CaseID: o.CaseID, Action: casework.ActSupervise, OrgIDs: []int64{o.OrgID}})
+			if err != nil {
 				return err
 			}
+			out[i].Notifications = notes
 			if err := db.appendAudit(ctx, tx, domain.AuditEntry{TownID: o.TownID, ActorName: "系统（超期提醒）", Action: "case.remind",
 				ObjectType: "case", ObjectID: idString(o.CaseID), Outcome: domain.OutcomeSuccess, Detail: o.Number + " 提醒 " + o.OrgName}); err != nil {
 				return err
@@ -558,7 +610,8 @@ func (db *DB) RegisterCoordination(ctx context.Context, actor domain.Actor, n Ne
 		if out, err = db.RegisterCaseTx(ctx, tx, actor, n); err != nil {
 			return err
 		}
-		_, err = db.caseActionTx(ctx, tx, actor, out.ID, CaseInput{Action: casework.ActDispatch, LeadOrgID: lead, AssistOrgIDs: assists}, false)
+		res, err := db.caseActionTx(ctx, tx, actor, out.ID, CaseInput{Action: casework.ActDispatch, LeadOrgID: lead, AssistOrgIDs: assists}, false)
+		out.Notifications = res.Notifications
 		return err
 	})
 	return out, err

@@ -196,6 +196,9 @@ type RegisteredCase struct {
 	ID        int64
 	Number    string
 	QueryCode string
+	// Notifications are the bell notifications of a dispatch in the same step, as in
+	// RegisterCoordination. Publish them once the step has committed.
+	Notifications []domain.Notification
 }
 
 // RegisterCase registers a case with its first timeline step and audit record in one
@@ -308,7 +311,7 @@ func (db *DB) RegisterCaseTx(ctx context.Context, tx *sql.Tx, actor domain.Actor
 			return out, err
 		}
 	}
-	if err := db.notifyStaffTx(ctx, tx, StaffEvent{TownID: actor.TownID, CaseID: out.ID, Action: casework.ActRegister}); err != nil {
+	if _, err := db.notifyStaffTx(ctx, tx, StaffEvent{TownID: actor.TownID, CaseID: out.ID, Action: casework.ActRegister}); err != nil {
 		return out, err
 	}
 	return out, db.appendAudit(ctx, tx, auditFor(actor, "case.register", "case", out.ID, domain.OutcomeSuccess, out.Number+" "+domain.TruncateChars(n.Title, 40)))

@@ -73,6 +73,44 @@ func accountsWithPermission(ctx context.Context, q querier, orgIDs []int64, p do
 	return out, rows.Err()
 }
 
+// accountsWithRole returns the enabled accounts of the organizations orgIDs that hold role, in
+// id order.
+func accountsWithRole(ctx context.Context, q querier, orgIDs []int64, role domain.Role) ([]int64, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{string(role)}
+	orgMarks := placeholders(&args, int64sToAny(orgIDs))
+	return queryIDs(ctx, q, `SELECT DISTINCT a.id FROM accounts a JOIN account_roles r ON r.account_id = a.id
+		WHERE r.role = $1 AND a.org_id IN (`+orgMarks+`) AND NOT a.disabled ORDER BY a.id`, args...)
+}
+
+// centerAccountsWithRole returns the enabled accounts of the town's center that hold role, in
+// id order.
+func centerAccountsWithRole(ctx context.Context, q querier, townID int64, role domain.Role) ([]int64, error) {
+	return queryIDs(ctx, q, `SELECT DISTINCT a.id FROM accounts a JOIN account_roles r ON r.account_id = a.id
+		JOIN orgs o ON o.id = a.org_id
+		WHERE r.role = $1 AND o.town_id = $2 AND o.kind = $3 AND NOT a.disabled ORDER BY a.id`, string(role), townID, string(domain.OrgCenter))
+}
+
+// queryIDs runs a query that selects one id column and returns the ids.
+func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // placeholders appends values to args and returns their placeholders, "$3,$4,$5".
 func placeholders(args *[]any, values []any) string {
 	marks := make([]string, len(values))

@@ -209,6 +209,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sendCitizen(r.Context(), res.Messages)
+	s.publishBell(r.Context(), res.Notifications)
 	return redirectFlash(w, r, "/admin/cases/"+itoa(id), in.Action.Label()+"已完成，工单现为“"+res.To.Label()+"”。")
 }
 

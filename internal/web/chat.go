@@ -80,7 +80,7 @@ func (s *Server) chatCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: chatCookie, Value: token, Path: "/chat", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.secure(r), MaxAge: int((24 * time.Hour).Seconds())})
-	s.svc.chat.Publish(queueTopic(town.ID), chatEvent{Kind: "queue", State: store.ChatWaiting, Message: store.ChatMessage{ChatID: c.ID}})
+	s.publishChat(r.Context(), queueTopic(town.ID), chatEvent{Kind: "queue", State: store.ChatWaiting, Message: store.ChatMessage{ChatID: c.ID}})
 	http.Redirect(w, r, "/chat/room", http.StatusSeeOther)
 	return nil
 }
@@ -136,7 +136,7 @@ func (s *Server) chatVisitorSend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.svc.chat.Publish(chatTopic(m.ChatID), chatEvent{Kind: "message", Message: m})
+	s.publishChat(r.Context(), chatTopic(m.ChatID), chatEvent{Kind: "message", Message: m})
 	if r.Header.Get("X-Requested-With") == "fetch" {
 		w.WriteHeader(http.StatusNoContent)
 		return nil

@@ -6,6 +6,7 @@ import (
 
 	"pingan/internal/casework"
 	"pingan/internal/domain"
+	"pingan/internal/live"
 	"pingan/internal/store"
 )
 
@@ -39,13 +40,14 @@ func (s *Server) chatQueue(w http.ResponseWriter, r *http.Request) error {
 // chatQueueEvents streams queue changes to agents, so that the queue page can play a sound and
 // reload when a visitor starts waiting.
 func (s *Server) chatQueueEvents(w http.ResponseWriter, r *http.Request) error {
-	events, cancel := s.svc.chat.Subscribe(queueTopic(s.actor(r).TownID))
-	defer cancel()
+	sub := s.broker.Hub().Subscribe([]string{queueTopic(s.actor(r).TownID)})
+	defer sub.Close()
 	sse, err := startSSE(w)
 	if err != nil {
 		return err
 	}
-	return sse.loop(r.Context(), events, func(ev chatEvent) error { return sse.send(ev, 0) })
+	// Queue events are ephemeral hints to reload the page, so dropped ones need no replay.
+	return sse.loop(r.Context(), sub, func(e *live.Event) error { return sse.sendRaw(e.Data, 0) }, nil)
 }
 
 func (s *Server) chatAgentRoom(w http.ResponseWriter, r *http.Request) error {
@@ -97,8 +99,8 @@ func (s *Server) chatAgentStep(op func(r *http.Request, actor domain.Actor, id i
 		if err != nil {
 			return err
 		}
-		s.svc.chat.Publish(chatTopic(id), chatEvent{Kind: "message", Message: m})
-		s.svc.chat.Publish(queueTopic(actor.TownID), chatEvent{Kind: "queue", Message: store.ChatMessage{ChatID: id}})
+		s.publishChat(r.Context(), chatTopic(id), chatEvent{Kind: "message", Message: m})
+		s.publishChat(r.Context(), queueTopic(actor.TownID), chatEvent{Kind: "queue", Message: store.ChatMessage{ChatID: id}})
 		if r.Header.Get("X-Requested-With") == "fetch" {
 			w.WriteHeader(http.StatusNoContent)
 			return nil
@@ -143,7 +145,7 @@ func (s *Server) chatToCase(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if msgs, err := s.db.ChatMessagesAfter(r.Context(), id, 0); err == nil && len(msgs) > 0 {
-		s.svc.chat.Publish(chatTopic(id), chatEvent{Kind: "message", Message: msgs[len(msgs)-1]})
+		s.publishChat(r.Context(), chatTopic(id), chatEvent{Kind: "message", Message: msgs[len(msgs)-1]})
 	}
 	return redirectFlash(w, r, "/admin/cases/"+itoa(reg.ID), "已转为工单 "+reg.Number+"，咨询记录已附在工单中。")
 }

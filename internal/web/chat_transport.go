@@ -6,91 +6,64 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
+	"pingan/internal/live"
 	"pingan/internal/store"
 )
 
 // chatEvent is one live event of the consultation: a chat message (Seq > 0) or a change of the
 // agents' queue.
 type chatEvent struct {
-	Kind    string            `json:"kind"` // "message", "queue", "state"
+	Kind    string            `json:"kind"` // "message", "queue"
 	Message store.ChatMessage `json:"message"`
 	State   string            `json:"state,omitempty"`
 }
 
-// chatTransport carries live chat events between the request that stored them and the
-// browsers that listen. It is the one seam between live consultation and the live hub: this
-// package ships an in-process implementation, and moving onto the hub means implementing these
-// two methods on it.
-//
-// NOTE: the in-process transport only reaches browsers connected to the same instance. Several
-// instances behind a load balancer need the hub, which shares events through the database.
-type chatTransport interface {
-	// Publish delivers ev to every current subscriber of topic without blocking.
-	Publish(topic string, ev chatEvent)
-	// Subscribe returns a channel of topic's events and a function that ends the subscription.
-	Subscribe(topic string) (<-chan chatEvent, func())
-}
+// chatEventType is the type of the consultation's events on the live hub.
+const chatEventType = "chat"
 
-type localChatTransport struct {
-	mu   sync.Mutex
-	subs map[string]map[chan chatEvent]struct{}
-}
-
-func newLocalChatTransport() *localChatTransport {
-	return &localChatTransport{subs: map[string]map[chan chatEvent]struct{}{}}
-}
-
-func (t *localChatTransport) Publish(topic string, ev chatEvent) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for ch := range t.subs[topic] {
-		select {
-		case ch <- ev:
-		default:
-			// A subscriber that cannot keep up misses live events; it catches up from the
-			// database on its next reconnect, because replay is by sequence number.
-		}
-	}
-}
-
-func (t *localChatTransport) Subscribe(topic string) (<-chan chatEvent, func()) {
-	// A small buffer keeps a waiting visitor's stream cheap; a subscriber that falls behind
-	// catches up from the database on reconnect.
-	ch := make(chan chatEvent, 8)
-	t.mu.Lock()
-	if t.subs[topic] == nil {
-		t.subs[topic] = map[chan chatEvent]struct{}{}
-	}
-	t.subs[topic][ch] = struct{}{}
-	t.mu.Unlock()
-	return ch, func() {
-		t.mu.Lock()
-		delete(t.subs[topic], ch)
-		if len(t.subs[topic]) == 0 {
-			delete(t.subs, topic)
-		}
-		t.mu.Unlock()
-	}
-}
+// chatReplayBatch is the LIMIT of store.ChatMessagesAfter: a read that returns this many
+// messages may have left newer ones behind.
+const chatReplayBatch = 1000
 
 func chatTopic(id int64) string    { return "chat:" + strconv.FormatInt(id, 10) }
 func queueTopic(town int64) string { return "chatqueue:" + strconv.FormatInt(town, 10) }
 
+// publishChat sends a chat event through the live hub, which reaches the streams of every
+// instance that shares the database. Call it after the step that stored the message committed.
+// A message event carries the message's sequence number, so that a stream drops repeats and
+// notices gaps. A queue event is ephemeral.
+func (s *Server) publishChat(ctx context.Context, topic string, ev chatEvent) {
+	data, err := json.Marshal(ev)
+	if err != nil {
+		s.log.Error("encode chat event failed", "topic", topic, "error", err)
+		return
+	}
+	e := live.Event{Topic: topic, Type: chatEventType, Data: data}
+	if ev.Kind == "message" {
+		e.Seq = ev.Message.Seq
+	}
+	s.publish(ctx, e)
+}
+
 // streamChat serves a chat's Server-Sent Events: first every stored message after the one the
-// browser last saw (Last-Event-ID, or the after query parameter), then live messages, each
-// with its sequence number as the event id. Subscribing before reading the database and
-// skipping sequence numbers already sent means a reconnect neither loses nor repeats a message.
+// browser last saw (Last-Event-ID, or the after query parameter), then live messages from the
+// hub, each with its sequence number as the event id. It subscribes before reading the
+// database and skips sequence numbers already sent, so a reconnect neither loses nor repeats a
+// message. A hub event that skips a number, arrives without its data (a PostgreSQL
+// notification is limited to 8000 bytes) or follows dropped events makes the stream read the
+// missing messages from the database.
 func (s *Server) streamChat(w http.ResponseWriter, r *http.Request, chatID int64) error {
+	ctx := r.Context()
 	last, _ := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64)
 	if last == 0 {
 		last, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	}
-	events, cancel := s.svc.chat.Subscribe(chatTopic(chatID))
-	defer cancel()
-	missed, err := s.db.ChatMessagesAfter(r.Context(), chatID, last)
+
+	sub := s.broker.Hub().Subscribe([]string{chatTopic(chatID)})
+	defer sub.Close()
+	missed, err := s.db.ChatMessagesAfter(ctx, chatID, last)
 	if err != nil {
 		return err
 	}
@@ -98,22 +71,54 @@ func (s *Server) streamChat(w http.ResponseWriter, r *http.Request, chatID int64
 	if err != nil {
 		return err
 	}
-	for _, m := range missed {
-		if err := sse.send(chatEvent{Kind: "message", Message: m}, m.Seq); err != nil {
-			return nil
+
+	sendStored := func(msgs []store.ChatMessage) error {
+		for _, m := range msgs {
+			if err := sse.send(chatEvent{Kind: "message", Message: m}, m.Seq); err != nil {
+				return err
+			}
+			last = m.Seq
 		}
-		last = m.Seq
+		return nil
 	}
-	return sse.loop(r.Context(), events, func(ev chatEvent) error {
-		if ev.Kind == "message" {
-			if ev.Message.Seq <= last {
+	catchUp := func() error {
+		for {
+			msgs, err := s.db.ChatMessagesAfter(ctx, chatID, last)
+			if err != nil {
+				s.log.Error("read chat messages failed", "chat_id", chatID, "after", last, "error", err)
+				return err
+			}
+			if err := sendStored(msgs); err != nil {
+				return err
+			}
+			if len(msgs) < chatReplayBatch {
 				return nil
 			}
-			last = ev.Message.Seq
-			return sse.send(ev, ev.Message.Seq)
 		}
-		return sse.send(ev, 0)
-	})
+	}
+
+	if err := sendStored(missed); err != nil {
+		return nil
+	}
+	if len(missed) == chatReplayBatch {
+		if err := catchUp(); err != nil {
+			return nil
+		}
+	}
+
+	return sse.loop(ctx, sub, func(e *live.Event) error {
+		switch {
+		case e.Seq == 0:
+			return sse.sendRaw(e.Data, 0)
+		case e.Seq <= last:
+			return nil
+		case e.Seq == last+1 && e.Data != nil:
+			last = e.Seq
+			return sse.sendRaw(e.Data, e.Seq)
+		default:
+			return catchUp()
+		}
+	}, catchUp)
 }
 
 type sseWriter struct {
@@ -144,6 +149,11 @@ func (s *sseWriter) send(ev chatEvent, id int64) error {
 	if err != nil {
 		return err
 	}
+	return s.sendRaw(b, id)
+}
+
+// sendRaw writes one event whose data is the JSON b, with id as its event id unless it is 0.
+func (s *sseWriter) sendRaw(b []byte, id int64) error {
 	if id > 0 {
 		if _, err := fmt.Fprintf(s.w, "id: %d\n", id); err != nil {
 			return err
@@ -155,17 +165,30 @@ func (s *sseWriter) send(ev chatEvent, id int64) error {
 	return s.rc.Flush()
 }
 
-// loop forwards events until the client leaves, with a comment every 25 seconds so that
-// proxies keep the connection open.
-func (s *sseWriter) loop(ctx context.Context, events <-chan chatEvent, handle func(chatEvent) error) error {
+// loop forwards the subscription's events to handle until the client leaves or the hub closes,
+// with a comment every 25 seconds so that proxies keep the connection open. After the hub
+// dropped events for the subscription, it calls lagged, when not nil. An error from handle or
+// lagged ends the stream, and the browser reconnects.
+func (s *sseWriter) loop(ctx context.Context, sub *live.Subscription, handle func(*live.Event) error, lagged func() error) error {
 	tick := time.NewTicker(25 * time.Second)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev := <-events:
-			if err := handle(ev); err != nil {
+		case e, ok := <-sub.C:
+			if !ok {
+				// The hub closed, as on shutdown, so the browser reconnects to another instance.
+				return nil
+			}
+			if err := handle(e); err != nil {
+				return nil
+			}
+		case <-sub.Lagged():
+			if lagged == nil {
+				continue
+			}
+			if err := lagged(); err != nil {
 				return nil
 			}
 		case <-tick.C:

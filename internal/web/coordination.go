@@ -42,5 +42,6 @@ func (s *Server) coordinationCreate(w http.ResponseWriter, r *http.Request) erro
 		}
 		return s.render(w, r, http.StatusUnprocessableEntity, "admin/cases/new", data)
 	}
+	s.publishBell(r.Context(), reg.Notifications)
 	return redirectFlash(w, r, "/admin/cases/"+itoa(reg.ID), "协调事项 "+reg.Number+" 已登记并交办。")
 }

@@ -10,10 +10,9 @@ import (
 )
 
 // service holds what the public-service platform adds to the server: the citizen message
-// gateway and the live-consultation transport.
+// gateway. Live consultation streams through the server's live hub.
 type service struct {
 	gateway notify.Gateway
-	chat    chatTransport
 }
 
 func newService(d Deps) *service {
@@ -21,7 +20,7 @@ func newService(d Deps) *service {
 	if gw == nil {
 		gw = notify.LogGateway{Log: d.Log}
 	}
-	return &service{gateway: gw, chat: newLocalChatTransport()}
+	return &service{gateway: gw}
 }
 
 // publicTown returns the town whose public site this is: the first town of the deployment.
