@@ -309,7 +309,7 @@ const maxQueryChars = 50
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	data := &searchPage{Page: Page{Title: "站内搜索"}, Query: domain.CleanLine(q.Get("q")), From: q.Get("from"), To: q.Get("to"),
-		Window: store.SearchWindow, CountCap: store.SearchCountCap}
+		Window: store.SearchWindow, CountCap: store.SearchWindow}
 	data.ColumnID, _ = strconv.ParseInt(q.Get("column"), 10, 64)
 	problems := domain.Problems{}
 	f := store.SearchFilter{ColumnID: data.ColumnID}
