@@ -207,12 +207,13 @@ func (s *Server) articleView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errNotFoundPage
 	}
-	if countsAsView(r) {
-		if _, err := s.db.PublicArticle(r.Context(), townID, id, s.db.Now()); err == nil {
-			s.views.add(id)
-		}
+	sw := &statusWriter{ResponseWriter: w}
+	err = s.cached(func(w http.ResponseWriter, r *http.Request) error { return s.renderArticle(w, r, townID, id) })(sw, r)
+	// Only a page that was shown counts, and the cached page tells that without a query.
+	if err == nil && sw.status == http.StatusOK && countsAsView(r) {
+		s.views.add(id)
 	}
-	return s.cached(func(w http.ResponseWriter, r *http.Request) error { return s.renderArticle(w, r, townID, id) })(w, r)
+	return err
 }
 
 func (s *Server) renderArticle(w http.ResponseWriter, r *http.Request, townID, id int64) error {
