@@ -93,6 +93,10 @@ func TownToken(id int64) string { return "_t" + strconv.FormatInt(id, 10) }
 // ColumnToken returns the index token of a column; see TownToken.
 func ColumnToken(id int64) string { return "_c" + strconv.FormatInt(id, 10) }
 
+// TitleToken returns the index token that marks tok as occurring in the title, so that the index
+// also tells which matches have a term in their title.
+func TitleToken(tok string) string { return "_h" + tok }
+
 // Term is one part of a query that must occur in a matching article.
 type Term struct {
 	Text string // the characters to find, lower-cased

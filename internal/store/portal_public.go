@@ -185,15 +185,11 @@ type SearchFilter struct {
 // in the total but not listed.
 const SearchWindow = 1000
 
-// SearchCountCap is the largest number of matches a search counts; past it the page says "more
-// than". Counting every match of a common word reads every matching index row.
-const SearchCountCap = 10000
-
 // SearchResult is one page of search hits.
 type SearchResult struct {
 	Articles []domain.Article // with BodyText, for the excerpt
 	TitleHit []bool
-	Total    int // every match, up to SearchCountCap+1
+	Total    int // every match, up to SearchWindow+1, which means more than SearchWindow
 	Listed   int // matches that can be paged through: at most SearchWindow
 	Page     Page
 }
@@ -244,12 +240,14 @@ func (db *DB) SearchArticles(ctx context.Context, townID int64, f SearchFilter, 
 }
 
 // window is the newest matches of a search: their ids newest first, the count of all matches
-// (up to SearchCountCap+1), and the query that selected the ids, for further questions about them.
+// up to SearchWindow+1, and how to ask the index which of them have every term in the title.
 type window struct {
 	ids   []int64
 	total int
-	query string
-	args  []any
+	// titleIDs returns the window's title hits; nil means the window must check the titles.
+	titleIDs func(ctx context.Context) ([]int64, error)
+	query    string // the query of ids, when titleIDs is nil
+	args     []any
 }
 
 // searchWindow returns the newest SearchWindow matches of a search. When the index tokens decide
@@ -270,49 +268,62 @@ func (db *DB) searchWindow(ctx context.Context, townID int64, f SearchFilter, no
 	if f.ColumnID != 0 {
 		scope = append(scope, search.ColumnToken(f.ColumnID))
 	}
-	cond, query := sd.match(f.Terms, scope, "$1")
-	clause, bounds := sd.from(cond, now, f.From, f.To, 2)
-	args := append([]any{query}, bounds...)
+	cond, query := sd.match(f.Terms, false, scope, "$1")
 	var text []string
+	var textArgs []any
 	for _, t := range f.Terms {
 		if !t.Exact() {
-			args = append(args, escapeLike(t.Text))
-			ph := fmt.Sprintf("$%d", len(args))
-			text = append(text, "("+db.dialect.containsFold("a.title", ph)+" OR "+db.dialect.containsFold("a.subtitle", ph)+
-				" OR "+db.dialect.containsFold("a.body_text", ph)+")")
+			textArgs = append(textArgs, escapeLike(t.Text))
+			text = append(text, "("+db.dialect.containsFold("a.title", "?")+" OR "+db.dialect.containsFold("a.subtitle", "?")+
+				" OR "+db.dialect.containsFold("a.body_text", "?")+")")
 		}
 	}
 	if len(text) == 0 {
-		w := window{query: sd.ids(clause) + fmt.Sprintf(` LIMIT %d`, SearchWindow), args: args}
-		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+clause+fmt.Sprintf(` LIMIT %d) c`, SearchCountCap+1),
-			args...).Scan(&w.total); err != nil {
-			return w, err
+		// A common word has its newest matches within the last year: looking there first spares
+		// PostgreSQL from ordering every match of the archive. The window takes one more than it
+		// lists, to tell "more than SearchWindow" from exactly that many.
+		starts := []time.Time{f.From}
+		if f.From.IsZero() {
+			starts = []time.Time{now.AddDate(-1, 0, 0), {}}
 		}
-		// A common word has its newest SearchWindow matches within the last year: looking there
-		// first spares PostgreSQL from ordering every match of the archive.
-		if w.total > SearchWindow && f.From.IsZero() {
-			recent, recentArgs := sd.from(cond, now, now.AddDate(-1, 0, 0), f.To, 2)
-			q, a := sd.ids(recent)+fmt.Sprintf(` LIMIT %d`, SearchWindow), append([]any{query}, recentArgs...)
-			ids, err := db.queryIDs(ctx, q, a...)
-			if err != nil || len(ids) == SearchWindow {
-				w.ids, w.query, w.args = ids, q, a
+		var w window
+		for _, start := range starts {
+			clause, bounds := sd.from(cond, now, start, f.To, 2)
+			ids, err := db.queryIDs(ctx, sd.ids(clause)+fmt.Sprintf(` LIMIT %d`, SearchWindow+1), append([]any{query}, bounds...)...)
+			if err != nil {
 				return w, err
 			}
+			w.ids = ids
+			titleCond, titleQuery := sd.match(f.Terms, true, scope, "$1")
+			titleClause, _ := sd.from(titleCond, now, start, f.To, 2)
+			w.titleIDs = func(ctx context.Context) ([]int64, error) {
+				return db.queryIDs(ctx, sd.ids(titleClause)+fmt.Sprintf(` LIMIT %d`, SearchWindow), append([]any{titleQuery}, bounds...)...)
+			}
+			if len(ids) > SearchWindow {
+				break
+			}
 		}
-		var err error
-		w.ids, err = db.queryIDs(ctx, w.query, w.args...)
-		return w, err
+		w.total = len(w.ids)
+		w.ids = w.ids[:min(len(w.ids), SearchWindow)]
+		return w, nil
 	}
+
 	// The index is read first and materialized: left to itself, PostgreSQL walks every article
 	// by publish time and probes the index for each.
+	clause, bounds := sd.from(cond, now, f.From, f.To, 2)
+	args := append([]any{query}, bounds...)
+	for i := range text {
+		args = append(args, textArgs[i])
+		text[i] = strings.ReplaceAll(text[i], "?", fmt.Sprintf("$%d", len(args)))
+	}
 	all := `WITH m AS MATERIALIZED (` + sd.ids(clause) + `)
 		SELECT a.id FROM m JOIN articles a ON a.id = m.id WHERE ` + strings.Join(text, " AND ") +
-		` ORDER BY a.publish_at DESC, a.id DESC`
+		fmt.Sprintf(` ORDER BY a.publish_at DESC, a.id DESC LIMIT %d`, SearchWindow+1)
 	ids, err := db.queryIDs(ctx, all, args...)
 	if err != nil {
 		return window{}, err
 	}
-	return window{ids: ids[:min(len(ids), SearchWindow)], total: len(ids), query: all + fmt.Sprintf(` LIMIT %d`, SearchWindow), args: args}, nil
+	return window{ids: ids[:min(len(ids), SearchWindow)], total: len(ids), query: all, args: args}, nil
 }
 
 func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
@@ -332,25 +343,37 @@ func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64,
 	return ids, rows.Err()
 }
 
-// titleHits returns which articles of the window have every term in their title. It joins the
-// window's own query, so the ids need not travel back as a thousand placeholders.
+// titleHits returns which articles of the window have every term in their title: from the
+// index's title tokens when it can, otherwise by joining the window's own query.
 func (db *DB) titleHits(ctx context.Context, w window, terms []search.Term) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	if len(w.ids) == 0 {
 		return out, nil
 	}
-	args := append([]any{}, w.args...)
-	var conds []string
-	for _, t := range terms {
-		args = append(args, escapeLike(t.Text))
-		conds = append(conds, db.dialect.containsFold("a.title", fmt.Sprintf("$%d", len(args))))
+	var ids []int64
+	var err error
+	if w.titleIDs != nil {
+		ids, err = w.titleIDs(ctx)
+	} else {
+		args := append([]any{}, w.args...)
+		var conds []string
+		for _, t := range terms {
+			args = append(args, escapeLike(t.Text))
+			conds = append(conds, db.dialect.containsFold("a.title", fmt.Sprintf("$%d", len(args))))
+		}
+		ids, err = db.queryIDs(ctx, `SELECT a.id FROM (`+w.query+`) w JOIN articles a ON a.id = w.id WHERE `+strings.Join(conds, " AND "), args...)
 	}
-	ids, err := db.queryIDs(ctx, `SELECT a.id FROM (`+w.query+`) w JOIN articles a ON a.id = w.id WHERE `+strings.Join(conds, " AND "), args...)
 	if err != nil {
 		return nil, err
 	}
+	inWindow := make(map[int64]bool, len(w.ids))
+	for _, id := range w.ids {
+		inWindow[id] = true
+	}
 	for _, id := range ids {
-		out[id] = true
+		if inWindow[id] {
+			out[id] = true
+		}
 	}
 	return out, nil
 }

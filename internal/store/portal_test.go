@@ -325,8 +325,8 @@ func TestPortalSearchWindowIsNewest(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if res.Total != store.SearchWindow+100 || res.Listed != store.SearchWindow {
-					t.Fatalf("total %d, listed %d; want %d and %d", res.Total, res.Listed, store.SearchWindow+100, store.SearchWindow)
+				if res.Total != store.SearchWindow+1 || res.Listed != store.SearchWindow {
+					t.Fatalf("total %d, listed %d; want %d (more than the window) and %d", res.Total, res.Listed, store.SearchWindow+1, store.SearchWindow)
 				}
 				last := res.Articles[len(res.Articles)-1]
 				if want := fmt.Sprintf("第%d篇", store.SearchWindow-1); last.Title != want {

@@ -21,6 +21,9 @@ type searchEntry struct {
 // town and column.
 func searchEntryOf(a domain.Article) searchEntry {
 	tokens := search.Tokens(a.Title + "\n" + a.Subtitle + "\n" + a.BodyText)
+	for _, tok := range search.Tokens(a.Title) {
+		tokens = append(tokens, search.TitleToken(tok))
+	}
 	tokens = append(tokens, search.TownToken(a.TownID), search.ColumnToken(a.ColumnID))
 	return searchEntry{ArticleID: a.ID, PublishAt: a.PublishAt.UTC(), Tokens: tokens}
 }
@@ -34,9 +37,9 @@ type searchDialect struct {
 	index func(ctx context.Context, q querier, e searchEntry, previous time.Time) error
 	// unindex removes the entry of an article indexed with publish time publishAt.
 	unindex func(ctx context.Context, q querier, articleID int64, publishAt time.Time) error
-	// match returns the index condition that an article has every term and every scope token,
-	// and the value of its placeholder.
-	match func(terms []search.Term, scope []string, placeholder string) (cond, arg string)
+	// match returns the index condition that an article has every term (in its title, when title
+	// is set) and every scope token, and the value of its placeholder.
+	match func(terms []search.Term, title bool, scope []string, placeholder string) (cond, arg string)
 	// from returns the FROM and WHERE clauses of the index entries that meet cond and were
 	// published at or before now, and within [start, end) where those are not zero, with
 	// placeholders from $next on and their values.
@@ -76,15 +79,15 @@ var sqliteSearch = searchDialect{
 		return err
 	},
 	// FTS5 query syntax: "token" matches a token, "token"* a token prefix, AND joins them.
-	match: func(terms []search.Term, scope []string, ph string) (string, string) {
+	match: func(terms []search.Term, title bool, scope []string, ph string) (string, string) {
 		var parts []string
 		for _, t := range terms {
 			if t.Prefix() {
-				parts = append(parts, ftsQuote(t.Text)+"*")
+				parts = append(parts, ftsQuote(termToken(t.Text, title))+"*")
 				continue
 			}
 			for _, tok := range t.Tokens() {
-				parts = append(parts, ftsQuote(tok))
+				parts = append(parts, ftsQuote(termToken(tok, title)))
 			}
 		}
 		for _, tok := range scope {
@@ -112,6 +115,14 @@ var sqliteSearch = searchDialect{
 	},
 }
 
+// termToken returns the index token of a query token, or its title token when title is set.
+func termToken(tok string, title bool) string {
+	if title {
+		return search.TitleToken(tok)
+	}
+	return tok
+}
+
 func ftsQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 var postgresSearch = searchDialect{
@@ -130,15 +141,15 @@ var postgresSearch = searchDialect{
 		return err
 	},
 	// tsquery syntax: 'lexeme' matches a lexeme verbatim, 'lexeme':* a prefix, & joins them.
-	match: func(terms []search.Term, scope []string, ph string) (string, string) {
+	match: func(terms []search.Term, title bool, scope []string, ph string) (string, string) {
 		var parts []string
 		for _, t := range terms {
 			if t.Prefix() {
-				parts = append(parts, tsQuote(t.Text)+":*")
+				parts = append(parts, tsQuote(termToken(t.Text, title))+":*")
 				continue
 			}
 			for _, tok := range t.Tokens() {
-				parts = append(parts, tsQuote(tok))
+				parts = append(parts, tsQuote(termToken(tok, title)))
 			}
 		}
 		for _, tok := range scope {

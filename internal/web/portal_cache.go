@@ -39,6 +39,12 @@ func newPageCache(ttl time.Duration) *pageCache {
 // lookup returns the page to serve for key and whether the caller must render it. A caller that
 // must render calls done with the result afterwards.
 func (c *pageCache) lookup(key string, now time.Time) (page *cachedPage, render bool) {
+	c.mu.RLock()
+	p := c.pages[key]
+	c.mu.RUnlock()
+	if p != nil && now.Before(p.expires) {
+		return p, false
+	}
 	for {
 		c.mu.Lock()
 		p := c.pages[key]

@@ -212,12 +212,13 @@ func (s *Server) articleView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errNotFoundPage
 	}
-	if countsAsView(r) {
-		if _, err := s.db.PublicArticle(r.Context(), townID, id, s.db.Now()); err == nil {
-			s.views.add(id)
-		}
+	sw := &statusWriter{ResponseWriter: w}
+	err = s.cached(func(w http.ResponseWriter, r *http.Request) error { return s.renderArticle(w, r, townID, id) })(sw, r)
+	// Only a page that was shown counts, and the cached page tells that without a query.
+	if err == nil && sw.status == http.StatusOK && countsAsView(r) {
+		s.views.add(id)
 	}
-	return s.cached(func(w http.ResponseWriter, r *http.Request) error { return s.renderArticle(w, r, townID, id) })(w, r)
+	return err
 }
 
 func (s *Server) renderArticle(w http.ResponseWriter, r *http.Request, townID, id int64) error {
@@ -314,7 +315,7 @@ const maxQueryChars = 50
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	data := &searchPage{Page: Page{Title: "站内搜索"}, Query: domain.CleanLine(q.Get("q")), From: q.Get("from"), To: q.Get("to"),
-		Window: store.SearchWindow, CountCap: store.SearchCountCap}
+		Window: store.SearchWindow, CountCap: store.SearchWindow}
 	data.ColumnID, _ = strconv.ParseInt(q.Get("column"), 10, 64)
 	problems := domain.Problems{}
 	f := store.SearchFilter{ColumnID: data.ColumnID}
