@@ -36,12 +36,12 @@ var navItems = []navItem{
 	{Label: "安全策略", Href: "/admin/security", Group: "安全管理", perm: domain.PermSecurityPolicy},
 	{Label: "权限表", Href: "/admin/permissions", Group: "安全管理", perm: domain.PermPermissionsView},
 	{Label: "审计日志", Href: "/admin/audit", Group: "安全审计", perm: domain.PermAuditRead},
-	{Label: "我的提醒", Href: "/admin/bell", Group: "个人", perm: domain.PermSignedIn},
 	{Label: "稿件管理", Href: "/admin/articles", Group: "宣传平台", perm: domain.PermArticlesEdit},
 	{Label: "待审稿件", Href: "/admin/articles?status=submitted", Group: "宣传平台", perm: domain.PermArticlesReview},
 	{Label: "我的投稿", Href: "/admin/contributions", Group: "宣传平台", perm: domain.PermArticlesContribute},
 	{Label: "栏目和专题", Href: "/admin/columns", Group: "宣传平台", perm: domain.PermColumnsManage},
 	{Label: "宣传统计", Href: "/admin/portal-stats", Group: "宣传平台", perm: domain.PermStatsView},
+	{Label: "我的提醒", Href: "/admin/bell", Group: "个人", perm: domain.PermSignedIn},
 	{Label: "我的账号", Href: "/account", Group: "个人", perm: domain.PermSignedIn},
 }
 

@@ -35,13 +35,18 @@ type shot struct {
 // shots lists the pages in the order the README shows them.
 var shots = []shot{
 	{"home", "", "/"},
+	{"article", "", "/articles/1"},
+	{"search", "", "/search?q=%E7%A6%81%E6%AF%92"},
+	{"board", "", "/board"},
 	{"signin", "", "/signin"},
-	{"admin-home", "admin", "/admin"},
-	{"orgs", "admin", "/admin/orgs"},
-	{"accounts", "admin", "/admin/accounts"},
-	{"permissions", "security", "/admin/permissions"},
-	{"audit", "auditor", "/admin/audit"},
+	{"cases", "dispatcher", "/admin/cases"},
+	{"case", "dispatcher", "/admin/cases/1"},
+	{"notices", "yuefeng", "/admin/notices"},
+	{"workgroup", "coordinator", "/admin/workgroup/1"},
+	{"articles", "editor", "/admin/articles"},
 	{"dashboard", "coordinator", "/admin/dashboard"},
+	{"orgs", "admin", "/admin/orgs"},
+	{"audit", "auditor", "/admin/audit"},
 }
 
 func main() {
