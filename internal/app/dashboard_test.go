@@ -81,6 +81,15 @@ func TestDashboardExportAndStatsAgree(t *testing.T) {
 			exported[r[1]] = r[2]
 		}
 	}
+	breakdown, _ := x.GetRows("分类明细")
+	if len(breakdown) < 10 {
+		t.Errorf("breakdown sheet has %d rows", len(breakdown))
+	}
+	for _, r := range breakdown[1:] {
+		if len(r) < 3 || strings.HasPrefix(r[0], "{") || strings.HasPrefix(r[1], "{") || r[1] == "suggestion" || r[1] == "visit" {
+			t.Errorf("breakdown row %q is not a Chinese name and a count", r)
+		}
+	}
 	checked := 0
 	for _, f := range stats.Catalog {
 		v, ok := stats.Number(figs, f.Key)

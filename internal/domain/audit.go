@@ -95,3 +95,20 @@ func OutcomeLabel(o string) string {
 	}
 	return o
 }
+
+var objectTypeLabels = map[string]string{
+	"account": "账号", "org": "组织", "settings": "设置", "import": "导入", "audit": "审计日志", "backup": "备份",
+	"route": "页面", "file": "文件", "stats": "统计", "article": "稿件", "column": "栏目", "topic": "专题",
+	"pending_article": "待编稿件", "notice": "通知", "notification": "提醒", "report": "报表",
+	"report_assignment": "报表任务", "report_template": "报表模板", "info_report": "上报信息", "inquiry": "询问事项",
+	"wg_channel": "工作群频道", "wg_message": "工作群消息", "board_post": "留言", "case": "工单", "chat": "在线咨询",
+	"canned_reply": "常用回复", "calendar": "节假日日历",
+}
+
+// ObjectTypeLabel returns the Chinese name of an audited object type, or the type itself.
+func ObjectTypeLabel(t string) string {
+	if l, ok := objectTypeLabels[t]; ok {
+		return l
+	}
+	return t
+}

@@ -108,7 +108,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
 		// Every value is written as a string cell, so nothing a user typed is read as a formula.
 		row := []any{
 			excelize.Cell{Value: domain.FormatTime(e.At)}, textCell(e.ActorName), textCell(e.IP),
-			textCell(domain.ActionLabel(e.Action)), textCell(e.ObjectType), textCell(e.ObjectID),
+			textCell(domain.ActionLabel(e.Action)), textCell(domain.ObjectTypeLabel(e.ObjectType)), textCell(e.ObjectID),
 			textCell(domain.OutcomeLabel(e.Outcome)), textCell(e.Detail),
 		}
 		if err := sw.SetRow(cell, row); err != nil {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pingan/internal/board"
+	"pingan/internal/casework"
 	"pingan/internal/domain"
 	"pingan/internal/stats"
 )
@@ -42,6 +44,7 @@ type dashboardPage struct {
 	Groups           []dashboardGroup
 	Charts           []trendChart
 	Figures          stats.Figures
+	PreviousFigures  stats.Figures
 }
 
 // periodFromQuery reads from and to (inclusive days, Beijing time); the default is the six months
@@ -96,7 +99,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	data.Figures = cur
+	data.Figures, data.PreviousFigures = cur, prev
 
 	months := stats.Months(p)
 	monthly := make([]stats.Figures, len(months))
@@ -114,7 +117,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 			row.Link = repl.Replace(f.Link)
 		}
 		if f.Shape == stats.Breakdown {
-			row.Entries = stats.Entries(cur, f.Key)
+			row.Entries = entryLabels(f.Key, stats.Entries(cur, f.Key))
 			row.Missing = cur[f.Key] == nil
 		} else {
 			c, okC := stats.Number(cur, f.Key)
@@ -147,6 +150,20 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 		data.Groups[gi].Rows = append(data.Groups[gi].Rows, row)
 	}
 	return data, nil
+}
+
+// entryLabels replaces the codes of a breakdown (a post kind, a case channel) with their Chinese
+// names; breakdowns by column or organization already carry names.
+func entryLabels(key string, entries []stats.Entry) []stats.Entry {
+	for i, e := range entries {
+		switch key {
+		case "posts_by_kind":
+			entries[i].Name = board.Kind(e.Name).Label()
+		case "cases_by_channel":
+			entries[i].Name = casework.Channel(e.Name).Label()
+		}
+	}
+	return entries
 }
 
 func change(f stats.Figure, cur, prev float64) string {
@@ -190,6 +207,19 @@ func (s *Server) dashboardReport(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "admin/dashboard_report", data)
 }
 
+// exportValue is a figure as an .xlsx cell value: a number for counts, so that a spreadsheet can
+// sum them, and the shown percentage text for rates; "—" when the figure is missing.
+func exportValue(f stats.Figure, figs stats.Figures) any {
+	v, ok := stats.Number(figs, f.Key)
+	switch {
+	case !ok:
+		return "—"
+	case f.Shape == stats.Rate:
+		return stats.Format(f, v)
+	}
+	return v
+}
+
 // dashboardExport writes the dashboard's figures to .xlsx: one sheet of figures with the previous
 // period, one of breakdowns and one of the monthly trend.
 func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) error {
@@ -213,13 +243,13 @@ func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) error {
 			if rw.Figure.Shape == stats.Breakdown {
 				for _, e := range rw.Entries {
 					cell, _ := excelize.CoordinatesToCellName(1, brow)
-					x.SetSheetRow(breakdowns, cell, &[]any{textCell(rw.Figure.Label), textCell(e.Name), e.Count})
+					x.SetSheetRow(breakdowns, cell, &[]any{rw.Figure.Label, e.Name, e.Count})
 					brow++
 				}
 				continue
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
-			x.SetSheetRow(figures, cell, &[]any{g.Name, rw.Figure.Label, rw.Current, rw.Previous, rw.Change})
+			x.SetSheetRow(figures, cell, &[]any{g.Name, rw.Figure.Label, exportValue(rw.Figure, data.Figures), exportValue(rw.Figure, data.PreviousFigures), rw.Change})
 			row++
 		}
 	}
