@@ -229,6 +229,26 @@ type queryPage struct {
 	Ratings []casework.Rating
 }
 
+// CanRate reports whether there is an answer to rate: a unit's reply to the post, a reply in the
+// case, or a case that has been resolved. Before that the page offers no rating.
+func (p *queryPage) CanRate() bool {
+	answered := func(st casework.State) bool {
+		return st == casework.Replied || st == casework.Resolved || st == casework.FollowedUp || st == casework.Closed
+	}
+	if p.Case != nil && (len(p.Case.Replies) > 0 || answered(p.Case.State)) {
+		return true
+	}
+	if p.Post != nil {
+		for _, m := range p.Post.Messages {
+			if m.AuthorKind == "unit" {
+				return true
+			}
+		}
+		return answered(p.Post.CaseState)
+	}
+	return false
+}
+
 func (s *Server) queryForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "query", &queryPage{Page: Page{Title: "办理进度查询"}})
 }
