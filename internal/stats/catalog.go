@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Shape says how a figure's value is shown and compared.
+// Shape selects how a figure's value is shown and compared.
 type Shape int
 
 const (
