@@ -25,6 +25,7 @@ var coordinationActionLabels = map[string]string{
 	"report.remind":           "报表到期提醒",
 	"info_report.submit":      "上报信息",
 	"info_report.adopt":       "采用上报信息",
+	"pending_article.draft":   "上报信息转为稿件",
 	"info_report.decline":     "不采用上报信息",
 	"inquiry.ask":             "提出询问",
 	"inquiry.assign":          "转交询问",

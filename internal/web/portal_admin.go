@@ -40,7 +40,9 @@ type articleListPage struct {
 	Columns  []domain.Column
 	Counts   map[domain.ArticleStatus]int
 	Statuses []domain.ArticleStatus
-	Filter   struct {
+	// Pending are adopted information reports that wait to become drafts (editors only).
+	Pending []domain.PendingArticle
+	Filter  struct {
 		Status string
 		Column int64
 		Query  string
@@ -72,6 +74,11 @@ func (s *Server) articleList(area articleArea) handlerFunc {
 		}
 		if data.Columns, err = s.db.ListColumns(r.Context(), actor.TownID, true); err != nil {
 			return err
+		}
+		if !area.Contribute && actor.Can(domain.PermArticlesEdit) {
+			if data.Pending, err = s.db.PendingArticles(r.Context(), actor.TownID); err != nil {
+				return err
+			}
 		}
 		return s.render(w, r, http.StatusOK, "admin/articles", data)
 	}
@@ -391,3 +398,17 @@ func (s *Server) articleStep(area articleArea, action domain.ArticleAction) hand
 }
 
 func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// articleFromReport turns an adopted information report into a contribution draft in 工作动态 and
+// opens it for editing.
+func (s *Server) articleFromReport(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	articleID, err := s.db.DraftFromPendingArticle(r.Context(), s.actor(r), id, "news")
+	if err != nil {
+		return err
+	}
+	return redirectFlash(w, r, "/admin/articles/"+strconv.FormatInt(articleID, 10)+"/edit", "已把上报信息转为稿件草稿，请修改、补充后提交审核。")
+}

@@ -229,6 +229,7 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/articles", domain.PermArticlesEdit, s.articleList(editorArea)},
 		{"GET /admin/articles/new", domain.PermArticlesEdit, s.articleNew(editorArea)},
 		{"POST /admin/articles", domain.PermArticlesEdit, s.articleCreate(editorArea)},
+		{"POST /admin/pending-articles/{id}/draft", domain.PermArticlesEdit, s.articleFromReport},
 		{"POST /admin/articles/uploads", domain.PermArticlesEdit, s.editorUpload},
 		{"GET /admin/articles/{id}", domain.PermArticlesEdit, s.articleDetail(editorArea)},
 		{"GET /admin/articles/{id}/edit", domain.PermArticlesEdit, s.articleEdit(editorArea)},
