@@ -78,20 +78,7 @@ func (db *DB) insertInfoReport(ctx context.Context, tx *sql.Tx, actor domain.Act
 
 // townOrgIDs returns every organization of a town.
 func (db *DB) townOrgIDs(ctx context.Context, q querier, townID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM orgs WHERE town_id = $1 ORDER BY id`, townID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryIDs(ctx, q, `SELECT id FROM orgs WHERE town_id = $1 ORDER BY id`, townID)
 }
 
 // InfoReportFilter selects the information reports of a list.

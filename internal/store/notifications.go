@@ -56,21 +56,8 @@ func accountsWithPermission(ctx context.Context, q querier, orgIDs []int64, p do
 	args := []any{}
 	orgMarks := placeholders(&args, int64sToAny(orgIDs))
 	roleMarks := placeholders(&args, stringsToAny(roles))
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT a.id FROM accounts a JOIN account_roles r ON r.account_id = a.id
+	return queryIDs(ctx, q, `SELECT DISTINCT a.id FROM accounts a JOIN account_roles r ON r.account_id = a.id
 		WHERE a.org_id IN (`+orgMarks+`) AND r.role IN (`+roleMarks+`) AND NOT a.disabled ORDER BY a.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // accountsWithRole returns the enabled accounts of the organizations orgIDs that hold role, in

@@ -127,20 +127,7 @@ func (db *DB) openPeriodsTx(ctx context.Context, tx *sql.Tx, a domain.ReportAssi
 }
 
 func assignmentOrgIDs(ctx context.Context, q querier, id int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT org_id FROM report_assignment_orgs WHERE assignment_id = $1 ORDER BY org_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var o int64
-		if err := rows.Scan(&o); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryIDs(ctx, q, `SELECT org_id FROM report_assignment_orgs WHERE assignment_id = $1 ORDER BY org_id`, id)
 }
 
 // OpenReportPeriods opens the periods that have begun for every active assignment of every
