@@ -18,7 +18,7 @@ import (
 	"filippo.io/age"
 )
 
-// Target is where Restore writes.
+// Target is the destination of Restore.
 type Target struct {
 	DataDir string // receives pingan.db (SQLite), files/ and keys/pii.key
 	// OpenPostgres, for a PostgreSQL archive, returns a migrated, empty database to fill.
@@ -30,7 +30,7 @@ type Target struct {
 func Restore(ctx context.Context, r io.Reader, ids []age.Identity, t Target) (Manifest, error) {
 	var m Manifest
 	if _, err := os.Stat(filepath.Join(t.DataDir, "pingan.db")); err == nil {
-		return m, fmt.Errorf("data folder %s already holds a database: restore into an empty folder", t.DataDir)
+		return m, fmt.Errorf("data folder %s already contains a database: restore into an empty folder", t.DataDir)
 	}
 	dec, err := age.Decrypt(r, ids...)
 	if err != nil {
@@ -78,7 +78,7 @@ func Restore(ctx context.Context, r io.Reader, ids []age.Identity, t Target) (Ma
 					return m, err
 				}
 				if n > 0 {
-					return m, errors.New("the target PostgreSQL database already holds data: restore into an empty one")
+					return m, errors.New("the target PostgreSQL database already contains data: restore into an empty one")
 				}
 				// Migrations seed some tables (the holiday calendar); the dump holds those rows too.
 				if err := emptyTables(ctx, pg, m.Tables); err != nil {

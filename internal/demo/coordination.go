@@ -568,7 +568,7 @@ func (c *coordDemo) scheduleInquiries() error {
 		who := c.actors[asker]
 		answerer, ok := c.actors[assignee]
 		if !ok {
-			return fmt.Errorf("no account answers for %s", assignee)
+			return fmt.Errorf("demo: no account found to answer for %s", assignee)
 		}
 		asked := c.clampCreate(workTime(c.day(1+i*(days-4)/len(demoInquiries), 9, c.rng.IntN(480))))
 		q := domain.Inquiry{Title: spec.title, Question: spec.question}

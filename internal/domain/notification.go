@@ -2,7 +2,7 @@ package domain
 
 import "time"
 
-// NotificationKind says what a bell notification is about.
+// NotificationKind is the subject of a bell notification.
 type NotificationKind string
 
 // The kinds of bell notification. Other areas add their own kinds, such as a dispatched case.

@@ -155,7 +155,7 @@ func (s *Stream) Close() { s.sub.Close() }
 
 // Next returns the next event, waiting at most wait. It returns ErrIdle when the wait passed,
 // ErrClosed when the hub closed, and ctx's error when ctx ended. A "reset" event on a topic
-// tells the browser that it fell too far behind and must reload the page.
+// instructs the browser to reload the page, because it fell too far behind.
 func (s *Stream) Next(ctx context.Context, wait time.Duration) (*Event, error) {
 	for {
 		if e, ok := s.popPending(); ok {
@@ -228,7 +228,8 @@ func (s *Stream) popPending() (*Event, bool) {
 	return nil, false
 }
 
-// resetType is the event that tells a browser to reload instead of replaying a long backlog.
+// resetType is the event type that instructs a browser to reload instead of replaying a long
+// backlog.
 const resetType = "reset"
 
 // replay appends the stored events of topic after the stream's position to pending, or a reset

@@ -68,7 +68,7 @@ func NormalizeMobile(s string) string {
 	return strings.NewReplacer(" ", "", "-", "", "\u3000", "").Replace(strings.TrimSpace(s))
 }
 
-// NewAccount is what CreateAccount stores.
+// NewAccount is the input of CreateAccount: the account and its password hash.
 type NewAccount struct {
 	Account      domain.Account
 	PasswordHash string
@@ -290,7 +290,7 @@ func (db *DB) getAccount(ctx context.Context, q querier, actor domain.Actor, id 
 	return list[0], nil
 }
 
-// Credentials is what sign-in needs of an account.
+// Credentials are the account and password hash that sign-in checks.
 type Credentials struct {
 	Account      domain.Account
 	PasswordHash string
@@ -316,7 +316,7 @@ func (db *DB) CredentialsByUsername(ctx context.Context, username string) (Crede
 	return Credentials{Account: list[0], PasswordHash: hash}, nil
 }
 
-// scanWithExtra appends destinations after those the inner scan asks for.
+// scanWithExtra appends destinations after those the inner scan requests.
 type scanWithExtra struct {
 	row   interface{ Scan(...any) error }
 	extra *string

@@ -38,7 +38,7 @@ type NewPost struct {
 	CaptchaAnswer string
 }
 
-// PostReceipt is what the visitor sees after posting.
+// PostReceipt is the confirmation a visitor receives after posting.
 type PostReceipt struct {
 	PostID    int64
 	QueryCode string

@@ -148,7 +148,7 @@ func (c *Case) Lead() (Assignment, bool) {
 	return Assignment{}, false
 }
 
-// NewCase is what registering a case takes.
+// NewCase is the input of RegisterCase.
 type NewCase struct {
 	Channel      casework.Channel
 	Category     casework.Category
@@ -190,7 +190,7 @@ func (n *NewCase) Validate(now time.Time) error {
 	return p.Err()
 }
 
-// RegisteredCase is what registering returns: the new case and, for a case that a citizen
+// RegisteredCase is the result of RegisterCase: the new case and, for a case that a citizen
 // follows with its own query code, the code to tell them once.
 type RegisteredCase struct {
 	ID        int64
@@ -333,8 +333,8 @@ func (db *DB) insertStep(ctx context.Context, tx *sql.Tx, caseID int64, actor do
 	return nil
 }
 
-// townOrgs returns a town's organizations by id, read through q so that a transaction sees
-// its own inserts.
+// townOrgs returns a town's organizations by id. It reads through q, so a transaction finds its
+// own inserts.
 func (db *DB) townOrgs(ctx context.Context, q querier, townID int64) (map[int64]domain.Org, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE town_id = $1`, townID)
 	if err != nil {

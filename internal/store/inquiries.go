@@ -172,7 +172,7 @@ func (db *DB) queryInquiries(ctx context.Context, query string, args ...any) ([]
 	return out, rows.Err()
 }
 
-// InquiryAccess says what the actor may do with an inquiry it may see.
+// InquiryAccess is the set of actions the actor may take on an inquiry it can view.
 type InquiryAccess struct {
 	Asker    bool // the actor's organization asked it
 	Answerer bool // the actor may answer it: its organization is the assignee, or the center

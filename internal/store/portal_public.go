@@ -133,8 +133,8 @@ func (db *DB) PublicAttachment(ctx context.Context, townID, articleID, fileID in
 	return db.GetFile(ctx, townID, fileID)
 }
 
-// FileByKey loads a file record by its storage key. Keys are random, so whoever holds one was
-// given it by a page.
+// FileByKey loads a file record by its storage key. Keys are random, so a caller can only
+// know one that a page showed.
 func (db *DB) FileByKey(ctx context.Context, key string) (FileRecord, error) {
 	var f FileRecord
 	var by sql.NullInt64

@@ -68,7 +68,10 @@ func workGroupLostConnection(t *testing.T, a, b *coordPerson, link *proxy) {
 	a.say("各村注意：今晚八点前报送出租房屋检查情况。")
 	b.waitForMessages([]string{"各村注意：今晚八点前报送出租房屋检查情况。"}, 3*time.Second)
 	b.say("越丰村收到，七点前报。")
-	a.waitForMessages([]string{"各村注意：今晚八点前报送出租房屋检查情况。", "越丰村收到，七点前报。"}, 3*time.Second)
+	before := []string{"各村注意：今晚八点前报送出租房屋检查情况。", "越丰村收到，七点前报。"}
+	a.waitForMessages(before, 3*time.Second)
+	// b's own message reaches its page through the stream too; wait for it before cutting the link.
+	b.waitForMessages(before, 3*time.Second)
 
 	link.Cut()
 	b.waitFor(`document.body.dataset.liveState !== "open"`, 10*time.Second)

@@ -123,6 +123,8 @@ func (u *receivedUploads) Discard(ctx context.Context) {
 // receiveUploads checks the files of a form field against the allowlist by extension and by
 // content, and writes the accepted ones to storage. It stores nothing when any file is
 // rejected. Call parseUploadForm first.
+// NOTE: unlike internal/upload, this does not decode images under a pixel limit or re-encode
+// them (so EXIF location data is kept); moving to internal/upload fixes that.
 func (s *Server) receiveUploads(r *http.Request, field string, actor domain.Actor) (*receivedUploads, error) {
 	u := &receivedUploads{storage: s.files}
 	if r.MultipartForm == nil {

@@ -144,7 +144,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 }
 
 // loadSession returns the live session of the request's cookie, or nil without one. It returns
-// false when it has already answered the request with an error. It is a function of its own so
+// false when it has already written an error response. It is a function of its own so
 // that its large locals are off the stack while the rest of the request runs, which lets an
 // event stream's goroutine keep a small stack for hours.
 func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*sessionInfo, bool) {
@@ -261,9 +261,9 @@ var passwordChangeAllowed = map[string]bool{
 	"GET /account/password": true, "POST /account/password": true, "POST /signout": true,
 }
 
-// gate enforces a route's permission: an anonymous visitor to a staff page is sent to sign-in
-// (or gets 401 for a non-GET request), an account that must change its password is sent to do
-// so, and an account without the permission gets 403 and an audit record.
+// gate enforces a route's permission. An anonymous visitor to a staff page is sent to sign-in
+// (or gets 401 for a non-GET request), and an account that must change its password is sent to
+// do so. An account without the permission gets 403 and an audit record.
 func (s *Server) gate(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.perm != public && !s.allow(w, r, rt) {
@@ -273,7 +273,7 @@ func (s *Server) gate(rt route) http.Handler {
 	})
 }
 
-// allow reports whether the request may use the route, answering it when it may not.
+// allow reports whether the request may use the route, and writes the response when it may not.
 func (s *Server) allow(w http.ResponseWriter, r *http.Request, rt route) bool {
 	si := sessionFrom(r.Context())
 	if si == nil {

@@ -73,6 +73,8 @@ var ole2Magic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // storeUpload checks one uploaded file against its kind's size limit and type allowlist, stores
 // its bytes and records it, audited. The size in the multipart header is checked before the
 // body is read. Errors are KindInvalid with a Chinese message.
+// NOTE: unlike internal/upload, this does not decode images under a pixel limit, turn them
+// upright or re-encode them (so EXIF location data is kept); moving to internal/upload fixes that.
 func (s *Server) storeUpload(ctx context.Context, actor domain.Actor, fh *multipart.FileHeader, kind uploadKind) (store.FileRecord, error) {
 	limit := int64(maxImageBytes)
 	if kind == uploadAttachment {
