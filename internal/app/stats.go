@@ -17,6 +17,7 @@ var statsSources = []stats.Source{
 	stats.Portal,
 	stats.Coordination,
 	stats.Service,
+	stats.Checks,
 }
 
 func runStats(ctx context.Context, args []string, cio IO) error {

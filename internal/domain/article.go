@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -37,8 +38,24 @@ type Column struct {
 	Description string
 	SortOrder   int
 	Visible     bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// UpdateIntervalDays is the number of days within which the column should publish a new
+	// article (栏目更新周期); 0 means the column is not checked.
+	UpdateIntervalDays int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// MaxUpdateInterval is the longest update interval a column may have, in days.
+const MaxUpdateInterval = 730
+
+// DefaultUpdateInterval returns the update interval a new column of kind k starts with: two
+// weeks for a list of articles, the limit government-website inspections set for news
+// columns, and no check for single pages and external links.
+func DefaultUpdateInterval(k ColumnKind) int {
+	if k == ColumnList {
+		return 14
+	}
+	return 0
 }
 
 // Href returns the public address of the column.
@@ -77,6 +94,9 @@ func ValidateColumn(c *Column) error {
 	p.CheckLength("description", "栏目说明", c.Description, false, 200)
 	if c.SortOrder < 0 || c.SortOrder > 99999 {
 		p.Add("sort_order", "排序号应在 0 到 99999 之间。")
+	}
+	if c.UpdateIntervalDays < 0 || c.UpdateIntervalDays > MaxUpdateInterval {
+		p.Add("update_interval_days", fmt.Sprintf("更新周期应为 0 到 %d 之间的整数天数（0 表示不检查）。", MaxUpdateInterval))
 	}
 	return p.Err()
 }

@@ -264,7 +264,9 @@ func (db *DB) scanPost(row interface{ Scan(...any) error }, reveal bool) (BoardP
 type PostFilter struct {
 	Kind   board.Kind
 	Status board.Status
-	Page   Page
+	// Unanswered keeps the accepted posts that no unit has answered yet, as UnansweredPosts.
+	Unanswered bool
+	Page       Page
 }
 
 // ListPublicPosts returns one page of a town's published posts, newest first, with the name
@@ -421,6 +423,10 @@ func (db *DB) ListPostsForStaff(ctx context.Context, actor domain.Actor, f PostF
 	if f.Kind.Valid() {
 		args = append(args, string(f.Kind))
 		where += fmt.Sprintf(` AND p.kind = $%d`, len(args))
+	}
+	if f.Unanswered {
+		args = append(args, db.now())
+		where += ` AND ` + unansweredWhere(len(args))
 	}
 	return db.listPosts(ctx, where, args, f.Page, false)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -601,7 +602,15 @@ type CaseFilter struct {
 	Overdue  bool
 	Local    bool
 	Search   string // number or words of the title
-	Page     Page
+	// From and To limit the registration time to [From, To) when set.
+	From, To time.Time
+	// UnitID keeps the cases whose newest lead assignment is this organization, as in
+	// CaseStatsByUnit.
+	UnitID int64
+	// VillageID keeps the cases registered by this village or an organization below it, as in
+	// CaseStatsByVillage.
+	VillageID int64
+	Page      Page
 }
 
 // ListCases returns one page of the cases the actor may see, newest first, and the total.
@@ -629,6 +638,27 @@ func (db *DB) ListCases(ctx context.Context, actor domain.Actor, f CaseFilter) (
 	}
 	if f.Local {
 		where += " AND c.local = TRUE"
+	}
+	if !f.From.IsZero() {
+		add("c.registered_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("c.registered_at < ?", f.To.UTC())
+	}
+	if f.UnitID != 0 {
+		add("EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.org_id = ? AND "+lastLeadCond+")", f.UnitID)
+	}
+	if f.VillageID != 0 {
+		var ids []string
+		for id := range orgs {
+			if localRoot(orgs, id) == f.VillageID {
+				ids = append(ids, strconv.FormatInt(id, 10))
+			}
+		}
+		if len(ids) == 0 {
+			ids = []string{"0"}
+		}
+		where += " AND c.origin_org_id IN (" + strings.Join(ids, ", ") + ")"
 	}
 	if f.Overdue {
 		args = append(args, db.now())

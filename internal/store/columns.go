@@ -9,13 +9,13 @@ import (
 	"pingan/internal/domain"
 )
 
-const columnColumns = `id, town_id, COALESCE(parent_id, 0), name, slug, kind, link_url, description, sort_order, visible, created_at, updated_at`
+const columnColumns = `id, town_id, COALESCE(parent_id, 0), name, slug, kind, link_url, description, sort_order, visible, update_interval_days, created_at, updated_at`
 
 func scanColumn(row interface{ Scan(...any) error }) (domain.Column, error) {
 	var c domain.Column
 	var kind string
 	err := row.Scan(&c.ID, &c.TownID, &c.ParentID, &c.Name, &c.Slug, &kind, &c.LinkURL, &c.Description, &c.SortOrder,
-		&c.Visible, &c.CreatedAt, &c.UpdatedAt)
+		&c.Visible, &c.UpdateIntervalDays, &c.CreatedAt, &c.UpdatedAt)
 	c.Kind = domain.ColumnKind(kind)
 	return c, err
 }
@@ -68,9 +68,9 @@ func (db *DB) CreateColumnTx(ctx context.Context, tx *sql.Tx, actor domain.Actor
 		return 0, err
 	}
 	now := db.now()
-	id, err := insertID(ctx, tx, `INSERT INTO columns (town_id, parent_id, name, slug, kind, link_url, description, sort_order, visible, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		actor.TownID, nullInt(c.ParentID), c.Name, c.Slug, string(c.Kind), c.LinkURL, c.Description, c.SortOrder, c.Visible, now, now)
+	id, err := insertID(ctx, tx, `INSERT INTO columns (town_id, parent_id, name, slug, kind, link_url, description, sort_order, visible, update_interval_days, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		actor.TownID, nullInt(c.ParentID), c.Name, c.Slug, string(c.Kind), c.LinkURL, c.Description, c.SortOrder, c.Visible, c.UpdateIntervalDays, now, now)
 	if err != nil {
 		return 0, columnWriteError(err)
 	}
@@ -92,8 +92,8 @@ func (db *DB) UpdateColumn(ctx context.Context, actor domain.Actor, c domain.Col
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE columns SET parent_id = $1, name = $2, slug = $3, kind = $4, link_url = $5,
-			description = $6, sort_order = $7, visible = $8, updated_at = $9 WHERE id = $10 AND town_id = $11`,
-			nullInt(c.ParentID), c.Name, c.Slug, string(c.Kind), c.LinkURL, c.Description, c.SortOrder, c.Visible, db.now(),
+			description = $6, sort_order = $7, visible = $8, update_interval_days = $9, updated_at = $10 WHERE id = $11 AND town_id = $12`,
+			nullInt(c.ParentID), c.Name, c.Slug, string(c.Kind), c.LinkURL, c.Description, c.SortOrder, c.Visible, c.UpdateIntervalDays, db.now(),
 			c.ID, actor.TownID); err != nil {
 			return columnWriteError(err)
 		}

@@ -46,6 +46,16 @@ func (r Ratio) Rate() float64 {
 // yet closed (its outcome is recorded at closing).
 const solvedCond = `(c.outcome = 'solved' OR c.state IN ('resolved', 'followed_up'))`
 
+// caseRateSums are the numerators and denominators of the on-time reply, on-time resolution
+// and satisfaction rates over the cases c, with $4 the moment of the query. The town-wide
+// figures and the per-unit and per-village rows share them, so their rates agree.
+const caseRateSums = `COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND COALESCE(c.replied_at, c.resolved_at) <= c.reply_due_at THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND (COALESCE(c.replied_at, c.resolved_at) IS NOT NULL OR c.reply_due_at < $4) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.resolve_due_at IS NOT NULL AND c.resolved_at IS NOT NULL AND c.resolved_at <= c.resolve_due_at THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.resolve_due_at IS NOT NULL AND (c.resolved_at IS NOT NULL OR c.resolve_due_at < $4) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.rating <> '' THEN 1 ELSE 0 END), 0)`
+
 // ServiceStats computes the figures of a town for records created in [from, to).
 func (db *DB) ServiceStats(ctx context.Context, townID int64, from, to time.Time) (ServiceFigures, error) {
 	f := ServiceFigures{PostsByKind: map[board.Kind]int{}, CasesByChannel: map[casework.Channel]int{}}
@@ -85,12 +95,7 @@ func (db *DB) ServiceStats(ctx context.Context, townID int64, from, to time.Time
 	now := db.now()
 	err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN `+solvedCond+` THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND COALESCE(c.replied_at, c.resolved_at) <= c.reply_due_at THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.reply_due_at IS NOT NULL AND (COALESCE(c.replied_at, c.resolved_at) IS NOT NULL OR c.reply_due_at < $4) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.resolve_due_at IS NOT NULL AND c.resolved_at IS NOT NULL AND c.resolved_at <= c.resolve_due_at THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.resolve_due_at IS NOT NULL AND (c.resolved_at IS NOT NULL OR c.resolve_due_at < $4) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.rating <> '' THEN 1 ELSE 0 END), 0),
+		`+caseRateSums+`,
 		COALESCE(SUM(CASE WHEN c.category = 'dispute' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.category = 'dispute' AND c.local AND NOT c.escalated AND `+solvedCond+` THEN 1 ELSE 0 END), 0)
 		FROM cases c WHERE c.town_id = $1 AND c.registered_at >= $2 AND c.registered_at < $3 AND c.merged_into IS NULL`,

@@ -15,7 +15,9 @@ type boardQueuePage struct {
 	Posts    []store.BoardPost
 	Status   board.Status
 	Statuses []board.Status
-	Pager    Pager
+	// Unanswered limits the list to accepted posts no unit has answered yet.
+	Unanswered bool
+	Pager      Pager
 }
 
 func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
@@ -26,11 +28,13 @@ func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
 	if status == "all" {
 		status = ""
 	}
-	posts, total, err := s.db.ListPostsForStaff(r.Context(), s.actor(r), store.PostFilter{Status: status, Page: store.Page{Number: pageNumber(r), Size: 20}})
+	unanswered := r.URL.Query().Get("unanswered") == "1"
+	posts, total, err := s.db.ListPostsForStaff(r.Context(), s.actor(r), store.PostFilter{Status: status, Unanswered: unanswered,
+		Page: store.Page{Number: pageNumber(r), Size: 20}})
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "admin/board/queue", &boardQueuePage{Page: Page{Title: "留言审核"}, Posts: posts, Status: status,
+	return s.render(w, r, http.StatusOK, "admin/board/queue", &boardQueuePage{Page: Page{Title: "留言审核"}, Posts: posts, Status: status, Unanswered: unanswered,
 		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Pager: newPager(r, pageNumber(r), 20, total)})
 }
 

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"pingan/internal/casework"
@@ -20,6 +22,31 @@ type caseListPage struct {
 	Pager      Pager
 	Base       string
 	CanNew     bool
+	// Scope lists the dashboard's filters of the request, kept as hidden fields of the form.
+	Scope []scopeParam
+}
+
+type scopeParam struct{ Name, Label, Value string }
+
+// scopeParams returns the dashboard filters of the request; a unit or village also shows its
+// name when the actor may see it.
+func (s *Server) scopeParams(r *http.Request) []scopeParam {
+	q := r.URL.Query()
+	var out []scopeParam
+	for _, k := range []struct{ name, label string }{{"from", "登记日期自"}, {"to", "至"}, {"unit", "主办单位"}, {"village", "登记的村（社区）"}} {
+		v := q.Get(k.name)
+		if v == "" {
+			continue
+		}
+		p := scopeParam{Name: k.name, Label: k.label, Value: v}
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && (k.name == "unit" || k.name == "village") {
+			if o, err := s.db.GetOrg(r.Context(), s.actor(r), id); err == nil {
+				p.Label += " " + o.Name + "，编号"
+			}
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
@@ -27,7 +54,44 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
 	f := store.CaseFilter{State: casework.State(q.Get("state")), Channel: casework.Channel(q.Get("channel")),
 		Category: casework.Category(q.Get("category")), Overdue: q.Get("overdue") == "1", Local: q.Get("local") == "1",
 		Search: domain.TruncateChars(q.Get("q"), 40), Page: store.Page{Number: pageNumber(r), Size: 20}}
+	if err := caseListScope(q, &f); err != nil {
+		return err
+	}
 	return s.renderCaseList(w, r, "工单", "/admin/cases", f)
+}
+
+// caseListScope reads the filters the dashboard's links add to the case list: the registration
+// days from and to (inclusive, Beijing time), the lead unit and the registering village.
+func caseListScope(q url.Values, f *store.CaseFilter) error {
+	p := domain.Problems{}
+	if v := q.Get("from"); v != "" {
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			p.Add("from", "开始日期格式应为 2006-01-02。")
+		}
+		f.From = t
+	}
+	if v := q.Get("to"); v != "" {
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			p.Add("to", "结束日期格式应为 2006-01-02。")
+		} else {
+			f.To = t.AddDate(0, 0, 1)
+		}
+	}
+	for _, k := range []struct {
+		name, label string
+		dst         *int64
+	}{{"unit", "主办单位", &f.UnitID}, {"village", "村（社区）", &f.VillageID}} {
+		if v := q.Get(k.name); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				p.Add(k.name, k.label+"编号应为正整数。")
+			}
+			*k.dst = id
+		}
+	}
+	return p.Err()
 }
 
 func (s *Server) renderCaseList(w http.ResponseWriter, r *http.Request, title, base string, f store.CaseFilter) error {
@@ -38,8 +102,8 @@ func (s *Server) renderCaseList(w http.ResponseWriter, r *http.Request, title, b
 	}
 	return s.render(w, r, http.StatusOK, "admin/cases/list", &caseListPage{Page: Page{Title: title}, Cases: cases, Filter: f,
 		States: casework.States, Channels: casework.Channels, Categories: casework.Categories, Base: base,
-		CanNew: actor.Can(domain.PermCasesDispatch) || actor.Can(domain.PermCasesLocal),
-		Pager:  newPager(r, pageNumber(r), 20, total)})
+		CanNew: actor.Can(domain.PermCasesDispatch) || actor.Can(domain.PermCasesLocal), Scope: s.scopeParams(r),
+		Pager: newPager(r, pageNumber(r), 20, total)})
 }
 
 type caseFormPage struct {

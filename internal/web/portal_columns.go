@@ -60,11 +60,14 @@ func columnFromForm(r *http.Request) domain.Column {
 	if c.SortOrder, err = strconv.Atoi(r.PostFormValue("sort_order")); err != nil && r.PostFormValue("sort_order") != "" {
 		c.SortOrder = -1
 	}
+	if c.UpdateIntervalDays, err = strconv.Atoi(r.PostFormValue("update_interval_days")); err != nil && r.PostFormValue("update_interval_days") != "" {
+		c.UpdateIntervalDays = -1
+	}
 	return c
 }
 
 func (s *Server) columnNew(w http.ResponseWriter, r *http.Request) error {
-	data, err := s.columnFormData(r, domain.Column{Kind: domain.ColumnList, Visible: true}, false)
+	data, err := s.columnFormData(r, domain.Column{Kind: domain.ColumnList, Visible: true, UpdateIntervalDays: domain.DefaultUpdateInterval(domain.ColumnList)}, false)
 	if err != nil {
 		return err
 	}
