@@ -80,7 +80,7 @@ func Portal(ctx context.Context, tx *sql.Tx, db *store.DB, town *Town) error {
 func (b *portalBuilder) addColumns() error {
 	for i, c := range demoColumns {
 		id, err := b.db.CreateColumnTx(b.ctx, b.tx, b.editor, domain.Column{Name: c.name, Slug: c.slug, Kind: domain.ColumnList,
-			Visible: true, SortOrder: (i + 1) * 10})
+			Visible: true, SortOrder: (i + 1) * 10, UpdateIntervalDays: c.interval})
 		if err != nil {
 			return fmt.Errorf("column %s: %w", c.name, err)
 		}

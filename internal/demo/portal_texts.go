@@ -6,6 +6,7 @@ package demo
 // demoColumn is one of the 14 columns with the articles it receives.
 type demoColumn struct {
 	name, slug string
+	interval   int // days within which the column should publish a new article
 	original   int // published articles written by the center
 	reprinted  int // published articles taken from other outlets
 	contrib    int // published contributions from villages and units
@@ -19,7 +20,7 @@ type demoColumn struct {
 type demoItem struct{ title, lead, org string }
 
 var demoColumns = []demoColumn{
-	{name: "平安创建", slug: "ping-an", original: 3, contrib: 3, items: []demoItem{
+	{name: "平安创建", interval: 60, slug: "ping-an", original: 3, contrib: 3, items: []demoItem{
 		{"高桥镇召开平安高桥建设推进会", "{d}，高桥镇召开平安高桥建设推进会，总结上阶段工作，部署下一阶段重点任务。", ""},
 		{"{v}开展平安家庭创建评选", "{d}，{v}启动年度平安家庭创建评选，村民可自愿报名，由村民代表评议。", ""},
 		{"平安志愿者服务队新增队员四十余名", "近日，高桥镇平安志愿者服务队完成新一批队员招募，新增队员四十余名。", ""},
@@ -32,7 +33,7 @@ var demoColumns = []demoColumn{
 		"据了解，今年以来全镇已组织各类平安宣传活动六十余场，覆盖群众一万余人次。",
 		"村干部表示，将继续发动党员、志愿者带头参与，把平安创建的各项要求落到每家每户。",
 	}},
-	{name: "政法综治", slug: "governance", original: 2, reprinted: 3, sources: []string{"桐乡市委政法委", "桐乡市融媒体中心"}, items: []demoItem{
+	{name: "政法综治", interval: 60, slug: "governance", original: 2, reprinted: 3, sources: []string{"桐乡市委政法委", "桐乡市融媒体中心"}, items: []demoItem{
 		{"全市综治中心规范化建设现场会召开", "{d}，全市综治中心规范化建设现场会召开，各镇（街道）分管领导参加。", ""},
 		{"高桥镇综治工作中心实现“一站式”接待", "镇综治工作中心整合信访、调解、法律服务等窗口，群众来访实现“一站式”接待。", ""},
 		{"市委政法委调研基层社会治理工作", "{d}，市委政法委调研组来到高桥镇，实地察看基层社会治理工作开展情况。", ""},
@@ -43,7 +44,7 @@ var demoColumns = []demoColumn{
 		"镇综治工作中心相关负责人表示，将对照上级要求查漏补缺，推动综治中心实体化、规范化运行。",
 		"目前，全镇已划分网格四十余个，每个网格都配备了网格员，做到民情早知道、问题早解决。",
 	}},
-	{name: "铁路护路", slug: "railway", original: 2, contrib: 2, items: []demoItem{
+	{name: "铁路护路", interval: 30, slug: "railway", original: 2, contrib: 2, items: []demoItem{
 		{"高桥镇开展铁路沿线安全隐患排查", "{d}，高桥镇组织护路联防队员对辖区铁路沿线开展安全隐患排查。", ""},
 		{"{v}护路联防队进校园讲铁路安全", "{d}，{v}护路联防队员走进桐乡市高桥中学，为学生讲解铁路安全知识。", ""},
 		{"铁路沿线彩钢瓦和防尘网集中加固", "入汛前，镇里组织对铁路沿线的彩钢瓦、防尘网等轻质物品进行集中加固。", ""},
@@ -53,7 +54,7 @@ var demoColumns = []demoColumn{
 		"工作人员提醒，严禁在铁路线路上行走、坐卧，严禁翻越铁路护栏，严禁在铁路附近放风筝、焚烧秸秆。",
 		"护路联防队将继续开展常态化巡查，发现危及行车安全的情况及时报告。",
 	}},
-	{name: "维护稳定", slug: "stability", original: 2, contrib: 2, items: []demoItem{
+	{name: "维护稳定", interval: 60, slug: "stability", original: 2, contrib: 2, items: []demoItem{
 		{"高桥镇开展重点时段矛盾纠纷排查", "重要节日前，高桥镇组织各村（社区）开展矛盾纠纷集中排查。", ""},
 		{"{v}化解一起土地流转纠纷", "{d}，{v}调解委员会成功化解一起土地流转租金纠纷。", ""},
 		{"镇领导接访日听取群众诉求", "{d}是镇领导接访日，镇主要领导在综治工作中心接待来访群众。", ""},
@@ -63,7 +64,7 @@ var demoColumns = []demoColumn{
 		"镇综治工作中心要求各村（社区）坚持日常排查和重点排查相结合，把矛盾纠纷化解在萌芽状态。",
 		"群众反映问题，可以到村（社区）综治工作站，也可以通过平安高桥网留言。",
 	}},
-	{name: "安全生产", slug: "work-safety", original: 3, contrib: 4, items: []demoItem{
+	{name: "安全生产", interval: 30, slug: "work-safety", original: 3, contrib: 4, items: []demoItem{
 		{"高桥镇开展企业安全生产大检查", "{d}起，高桥镇安监站联合相关部门对辖区企业开展安全生产大检查。", ""},
 		{"“安全生产月”宣传咨询日活动举行", "{d}，高桥镇“安全生产月”宣传咨询日活动在镇文化广场举行。", ""},
 		{"{v}排查小作坊安全隐患", "近日，{v}对村内小作坊逐家上门，排查用电、消防和通道等安全隐患。", ""},
@@ -77,7 +78,7 @@ var demoColumns = []demoColumn{
 		"据统计，今年以来镇安监站共检查企业二百余家次，督促整改各类隐患三百余处。",
 		"下一步，镇里将继续保持安全生产高压态势，坚决防范和遏制各类安全事故发生。",
 	}},
-	{name: "消防安全", slug: "fire-safety", original: 3, contrib: 3, items: []demoItem{
+	{name: "消防安全", interval: 30, slug: "fire-safety", original: 3, contrib: 3, items: []demoItem{
 		{"高桥镇开展出租房消防安全专项整治", "{d}起，高桥镇开展出租房消防安全专项整治，重点检查“三合一”场所。", ""},
 		{"{v}开展冬春火灾防控入户宣传", "{d}，{v}网格员入户开展冬春火灾防控宣传，发放家庭防火提示卡。", ""},
 		{"高桥中学举行消防疏散演练", "{d}，桐乡市高桥中学举行消防疏散演练，全校师生有序撤离。", ""},
@@ -89,7 +90,7 @@ var demoColumns = []demoColumn{
 		"工作人员提醒，离家和睡前要关闭电源，不在室内和楼道为电动自行车充电。",
 		"镇里将把消防安全纳入网格日常巡查内容，发现问题及时上报、及时处置。",
 	}},
-	{name: "新居民服务管理", slug: "new-residents", original: 2, contrib: 3, items: []demoItem{
+	{name: "新居民服务管理", interval: 60, slug: "new-residents", original: 2, contrib: 3, items: []demoItem{
 		{"新居民事务所推出居住登记“掌上办”", "即日起，新居民办理居住登记可通过手机提交材料，符合条件的不用再跑窗口。", ""},
 		{"{v}为新居民子女开设暑期托管班", "{d}，{v}为新居民子女开设暑期托管班，三十余名孩子报名参加。", ""},
 		{"高桥镇开展出租房屋“以房管人”集中走访", "{d}起，高桥镇新居民事务所联合派出所，对出租房屋开展集中走访登记。", "新居民事务所"},
@@ -100,7 +101,7 @@ var demoColumns = []demoColumn{
 		"目前全镇登记在册的新居民有一万余人，新居民已成为高桥发展和平安建设的重要力量。",
 		"下一步，新居民事务所将继续优化服务流程，让新居民办事更方便、生活更安心。",
 	}},
-	{name: "普法宣传", slug: "law", original: 2, contrib: 4, items: []demoItem{
+	{name: "普法宣传", interval: 60, slug: "law", original: 2, contrib: 4, items: []demoItem{
 		{"司法所开展民法典进农村文化礼堂活动", "{d}，高桥镇司法所走进农村文化礼堂，开展民法典宣讲。", ""},
 		{"{v}举办反电信诈骗知识讲座", "{d}，{v}邀请派出所民警举办反电信诈骗知识讲座。", ""},
 		{"“宪法宣传周”法治集市热闹开市", "{d}，高桥镇“宪法宣传周”法治集市在镇文化广场开市。", ""},
@@ -112,7 +113,7 @@ var demoColumns = []demoColumn{
 		"工作人员提醒，遇到法律问题可以到村（社区）公共法律服务点咨询，也可以拨打12348法律服务热线。",
 		"参加活动的群众说，这样的普法活动接地气，听得懂、用得上。",
 	}},
-	{name: "禁毒宣传", slug: "anti-drug", original: 2, contrib: 3, items: []demoItem{
+	{name: "禁毒宣传", interval: 60, slug: "anti-drug", original: 2, contrib: 3, items: []demoItem{
 		{"“6·26”国际禁毒日高桥镇集中宣传", "{d}，围绕“6·26”国际禁毒日，高桥镇开展集中禁毒宣传活动。", ""},
 		{"{v}开展禁毒知识进家庭活动", "{d}，{v}禁毒志愿者入户开展禁毒知识宣传。", ""},
 		{"禁毒办走进高桥中学上好禁毒第一课", "{d}，镇禁毒办走进桐乡市高桥中学，为新生上好禁毒第一课。", ""},
@@ -123,7 +124,7 @@ var demoColumns = []demoColumn{
 		"通过宣传，群众识毒、防毒、拒毒的意识进一步增强。",
 		"镇禁毒办表示，将持续开展禁毒宣传进村入户、进校园、进企业，营造全民禁毒的浓厚氛围。",
 	}},
-	{name: "平安提示", slug: "safety-tips", original: 8, reprinted: 10, sources: []string{"桐乡市公安局", "桐乡市应急管理局", "桐乡市消防救援大队"}, items: []demoItem{
+	{name: "平安提示", interval: 30, slug: "safety-tips", original: 8, reprinted: 10, sources: []string{"桐乡市公安局", "桐乡市应急管理局", "桐乡市消防救援大队"}, items: []demoItem{
 		{"防范电信网络诈骗，这些套路要当心", "近期电信网络诈骗案件多发，以下几种常见套路请大家提高警惕。", ""},
 		{"雨季出行安全提示", "入梅以来雨水增多，道路湿滑，请广大群众注意出行安全。", ""},
 		{"电动自行车安全充电“五不要”", "电动自行车充电引发的火灾时有发生，请牢记安全充电“五不要”。", ""},
@@ -148,7 +149,7 @@ var demoColumns = []demoColumn{
 		"转账前多核实，陌生来电不轻信，个人信息不泄露。",
 		"如遇紧急情况，请拨打119、120求助，并保持电话畅通。",
 	}},
-	{name: "工作动态", slug: "news", original: 8, contrib: 15, items: []demoItem{
+	{name: "工作动态", interval: 14, slug: "news", original: 8, contrib: 15, items: []demoItem{
 		{"{v}网格员走访发现并化解一起邻里纠纷", "{d}，{v}网格员在走访中发现两户村民因宅基地边界发生争执，及时介入调解。", ""},
 		{"镇综治工作中心召开月度工作例会", "{d}，镇综治工作中心召开月度工作例会，通报上月工作，分析研判矛盾风险。", ""},
 		{"{v}开展“平安夜巡”活动", "{d}晚，{v}组织党员和志愿者开展“平安夜巡”活动。", ""},
@@ -177,7 +178,7 @@ var demoColumns = []demoColumn{
 		"不少群众表示，身边的安全隐患少了，心里更踏实了。",
 		"镇综治工作中心相关负责人表示，将继续把工作重心放在基层，让群众在家门口就能解决问题。",
 	}},
-	{name: "会议精神", slug: "meetings", original: 3, reprinted: 15, sources: []string{"桐乡市委政法委", "嘉兴日报", "桐乡市融媒体中心", "浙江省委政法委"}, items: []demoItem{
+	{name: "会议精神", interval: 90, slug: "meetings", original: 3, reprinted: 15, sources: []string{"桐乡市委政法委", "嘉兴日报", "桐乡市融媒体中心", "浙江省委政法委"}, items: []demoItem{
 		{"全省平安建设工作会议召开", "{d}，全省平安建设工作会议召开，总结去年工作，部署今年任务。", ""},
 		{"全市政法工作会议召开", "{d}，全市政法工作会议召开，会议传达学习了上级政法工作会议精神。", ""},
 		{"高桥镇传达学习全市政法工作会议精神", "{d}，高桥镇召开专题会议，传达学习全市政法工作会议精神。", ""},
@@ -203,7 +204,7 @@ var demoColumns = []demoColumn{
 		"会议对下一阶段重点工作作了具体部署，并对有关单位提出了明确要求。",
 		"与会人员表示，将认真贯彻会议精神，结合实际抓好落实。",
 	}},
-	{name: "经验交流", slug: "experience", reprinted: 9, sources: []string{"乌镇镇", "濮院镇", "崇福镇", "洲泉镇", "屠甸镇", "石门镇", "河山镇", "大麻镇", "梧桐街道"}, items: []demoItem{
+	{name: "经验交流", interval: 90, slug: "experience", reprinted: 9, sources: []string{"乌镇镇", "濮院镇", "崇福镇", "洲泉镇", "屠甸镇", "石门镇", "河山镇", "大麻镇", "梧桐街道"}, items: []demoItem{
 		{"乌镇镇：“网格连心”让服务零距离", "乌镇镇把全镇划分为若干网格，每个网格配备专职网格员，做到民情早知道、问题早解决。", ""},
 		{"濮院镇：新居民“积分制”激发参与热情", "濮院镇推行新居民积分制管理，积分与子女入学、评优评先等挂钩。", ""},
 		{"崇福镇：调解工作室化解纠纷有妙招", "崇福镇在各村设立调解工作室，聘请老党员、老干部担任调解员。", ""},
@@ -218,7 +219,7 @@ var demoColumns = []demoColumn{
 		"据介绍，该镇还将进一步总结经验，完善工作机制，推动做法常态长效。",
 		"这一经验做法值得借鉴，各村（社区）可结合自身实际学习运用。",
 	}},
-	{name: "通知公告", slug: "notices", original: 4, items: []demoItem{
+	{name: "通知公告", interval: 90, slug: "notices", original: 4, items: []demoItem{
 		{"关于开展平安高桥建设群众满意度调查的公告", "为了解群众对平安建设工作的意见和建议，镇里将开展群众满意度调查，现将有关事项公告如下。", ""},
 		{"关于公布平安建设举报电话的公告", "为方便群众反映平安建设方面的问题，现将举报电话公布如下。", ""},
 		{"关于征集平安志愿者的通知", "为进一步壮大平安志愿者队伍，现面向全镇公开征集平安志愿者。", ""},

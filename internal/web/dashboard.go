@@ -45,6 +45,7 @@ type dashboardPage struct {
 	Charts           []trendChart
 	Figures          stats.Figures
 	PreviousFigures  stats.Figures
+	Checks           dashboardChecks
 }
 
 // periodFromQuery reads from and to (inclusive days, Beijing time); the default is the six months
@@ -100,6 +101,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 		return nil, err
 	}
 	data.Figures, data.PreviousFigures = cur, prev
+	data.Checks = newDashboardChecks(cur, data.From, data.To)
 
 	months := stats.Months(p)
 	monthly := make([]stats.Figures, len(months))
@@ -221,7 +223,7 @@ func exportValue(f stats.Figure, figs stats.Figures) any {
 }
 
 // dashboardExport writes the dashboard's figures to .xlsx: one sheet of figures with the previous
-// period, one of breakdowns and one of the monthly trend.
+// period, one of breakdowns, one of the monthly trend and one per check table.
 func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
 	if err != nil {
@@ -276,6 +278,7 @@ func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) error {
 	x.SetColWidth(figures, "A", "B", 24)
 	x.SetColWidth(figures, "C", "E", 14)
 	x.SetColWidth(breakdowns, "A", "B", 24)
+	writeCheckSheets(x, data.Checks)
 	setAttachment(w, "平安建设统计-"+data.From+"至"+data.To+".xlsx")
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	return x.Write(w)

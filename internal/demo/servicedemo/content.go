@@ -134,6 +134,10 @@ var disputeVillages = []struct{ village, org string }{
 	{"三门村", "三门村"}, {"亭桥村", "亭桥村"}, {"永丰村", "永丰村"}, {"新联村", "新联村"}, {"高桥社区", "高桥社区"}, {"大桥社区", "大桥社区"},
 }
 
+// disputeRatings are the parties' ratings of the settlements the villages follow up.
+var disputeRatings = []casework.Rating{casework.Satisfied, casework.Satisfied, casework.Basically, casework.Satisfied, casework.Dissatisfied,
+	casework.Satisfied, casework.Basically, casework.Satisfied, casework.Satisfied, casework.Basically}
+
 type coordinationMatter struct {
 	title   string
 	body    string

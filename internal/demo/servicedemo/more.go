@@ -107,15 +107,28 @@ func (b *builder) localDisputes() error {
 			if v.org == v.village {
 				handler = b.orgActor(v.village, v.village+"调解员", domain.RoleReporter)
 			}
-			for i, in := range []store.CaseInput{
+			steps := []store.CaseInput{
 				{Action: casework.ActDispatch, LeadOrgID: b.town.Orgs[v.org]},
 				{Action: casework.ActAcknowledge},
 				{Action: casework.ActResolve, Note: k.note},
 				{Action: casework.ActClose, Outcome: casework.Solved},
-			} {
+			}
+			// In the fourth round the villages ask the parties how they feel about the
+			// settlement, so the villages' satisfaction rates differ.
+			if round == 3 {
+				rating := disputeRatings[vi%len(disputeRatings)]
+				steps = append(steps[:3], store.CaseInput{Action: casework.ActFollowUp, Rating: rating, Note: "电话回访当事人。"}, steps[3])
+			}
+			// Two settlements take longer than the dispute's limits, so the villages'
+			// on-time rates differ.
+			late := (round == 1 && vi == 2) || (round == 2 && vi == 6)
+			for i, in := range steps {
 				b.later(time.Duration(2+i*20) * time.Hour)
+				if late && in.Action == casework.ActResolve {
+					b.later(12 * 24 * time.Hour)
+				}
 				who := handler
-				if in.Action == casework.ActDispatch || in.Action == casework.ActClose {
+				if in.Action == casework.ActDispatch || in.Action == casework.ActFollowUp || in.Action == casework.ActClose {
 					who = b.orgActor(v.village, v.village+"调解员", domain.RoleReporter)
 				}
 				if err := b.step(who, reg.ID, in); err != nil {

@@ -172,6 +172,15 @@ func (b *builder) posts() error {
 	if err := b.db.ModeratePost(b.ctx, moderator, id, store.DecisionPrivate, "已转派出所反诈民警关注，不公开。"); err != nil {
 		return err
 	}
+	// A recent complaint is accepted but not answered yet, within its reply limit.
+	b.at(179, 9, 40)
+	if id, _, _, err = b.post(board.Complaint, "小区门口夜市油烟扰民", "大桥社区小区门口每晚有流动摊贩摆夜市，油烟和噪声很大，十点以后还不收摊，希望有关部门管一管。", "沈女士", "", true); err != nil {
+		return err
+	}
+	b.later(2 * time.Hour)
+	if err := b.db.ModeratePost(b.ctx, moderator, id, store.DecisionPublish, ""); err != nil {
+		return err
+	}
 	// Two posts still wait in the moderation queue.
 	b.at(179, 20, 5)
 	if _, _, _, err := b.post(board.Suggestion, "建议在村口增设电动车充电桩", "村里不少人把电动车推到楼道里充电，很不安全。建议在村委会旁边装一排集中充电桩，按次收费也可以。", "王女士", "", true); err != nil {
