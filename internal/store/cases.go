@@ -602,7 +602,8 @@ type CaseFilter struct {
 	Overdue  bool
 	Local    bool
 	Search   string // number or words of the title
-	// From and To limit the registration time to [From, To) when set.
+	// From and To limit the registration time to [From, To) when set. Like the dashboard's
+	// figures, a list limited by From, To, UnitID or VillageID leaves out merged cases.
 	From, To time.Time
 	// UnitID keeps the cases whose newest lead assignment is this organization, as in
 	// CaseStatsByUnit.
@@ -647,6 +648,9 @@ func (db *DB) ListCases(ctx context.Context, actor domain.Actor, f CaseFilter) (
 	}
 	if f.UnitID != 0 {
 		add("EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.org_id = ? AND "+lastLeadCond+")", f.UnitID)
+	}
+	if !f.From.IsZero() || !f.To.IsZero() || f.UnitID != 0 || f.VillageID != 0 {
+		where += " AND c.merged_into IS NULL"
 	}
 	if f.VillageID != 0 {
 		var ids []string
