@@ -307,13 +307,13 @@ func computeChecks(t *testing.T, env map[string]string, from, to string) expecte
 		var created time.Time
 		var resolved sql.NullTime
 		scan(&id, &status, &created, &resolved)
-		if (status != "published" && status != "private") || !created.Before(end) || (resolved.Valid && resolved.Time.Before(end)) {
+		if (status != "published" && status != "private") || !created.Before(end) || (resolved.Valid && !resolved.Time.After(end)) {
 			return
 		}
-		if at, ok := unitReply[id]; ok && at.Before(end) {
+		if at, ok := unitReply[id]; ok && !at.After(end) {
 			return
 		}
-		if at, ok := answeredCase[id]; ok && at.Before(end) {
+		if at, ok := answeredCase[id]; ok && !at.After(end) {
 			return
 		}
 		want.unanswered[id] = cal.Deadline(created, info.Limits.Reply).Before(end)

@@ -10,13 +10,14 @@ import (
 )
 
 // unansweredCond is true for a post p that was accepted (published or accepted without
-// publishing) and had no answer before the moment ?: no reply of a unit on the board, no
-// resolution of the post, and no reply or resolution of a case registered from it. The status
-// is the post's current one, because moderation keeps no history of earlier statuses.
+// publishing), was sent before the moment ? and had no answer by then: no reply of a unit on
+// the board, no resolution of the post, and no reply or resolution of a case registered from
+// it. The status is the post's current one, because moderation keeps no history of earlier
+// statuses.
 const unansweredCond = `p.status IN ('published', 'private') AND p.created_at < ?
-	AND (p.resolved_at IS NULL OR p.resolved_at >= ?)
-	AND NOT EXISTS (SELECT 1 FROM board_messages m WHERE m.post_id = p.id AND m.author_kind = 'unit' AND m.created_at < ?)
-	AND NOT EXISTS (SELECT 1 FROM cases uc WHERE uc.post_id = p.id AND COALESCE(uc.replied_at, uc.resolved_at) < ?)`
+	AND (p.resolved_at IS NULL OR p.resolved_at > ?)
+	AND NOT EXISTS (SELECT 1 FROM board_messages m WHERE m.post_id = p.id AND m.author_kind = 'unit' AND m.created_at <= ?)
+	AND NOT EXISTS (SELECT 1 FROM cases uc WHERE uc.post_id = p.id AND COALESCE(uc.replied_at, uc.resolved_at) <= ?)`
 
 // unansweredWhere returns unansweredCond with every ? replaced by the placeholder $n.
 func unansweredWhere(n int) string {
