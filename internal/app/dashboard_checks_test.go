@@ -90,8 +90,8 @@ func TestDashboardChecksAgree(t *testing.T) {
 
 			addr, _ := startServer(t, env)
 			c := signIn(t, addr, data, "coordinator")
-			// The coordinator sees only coordination matters in the case list, so the links
-			// behind the case tables are followed as the dispatcher, who sees every case.
+			// The coordinator's case list contains only coordination matters, so the links
+			// behind the case tables are followed as the dispatcher, whose list has every case.
 			dispatcher := signIn(t, addr, data, "dispatcher")
 			query := "?from=" + from + "&to=" + to
 			page := fetch(t, c, "http://"+addr+"/admin/dashboard"+query)
@@ -505,7 +505,8 @@ func checkPageGroups(t *testing.T, c *http.Client, addr, page, key string, want 
 		if m[2] != w.name || m[4] != strconv.Itoa(w.cases) || [3]string{m[5], m[6], m[7]} != rates {
 			t.Errorf("dashboard %s row %s = %q %s %v, want %q %d %v", key, m[1], m[2], m[4], m[5:8], w.name, w.cases, rates)
 		}
-		// The count links to the case list filtered to the row's cases; follow the first rows.
+		// The count links to the case list filtered to the row's cases. The first rows' links
+		// are followed.
 		if followed < 3 && w.cases <= 20 {
 			list := fetch(t, c, "http://"+addr+html.UnescapeString(m[3]))
 			if n := len(caseLinkPattern.FindAllString(list, -1)); n != w.cases {

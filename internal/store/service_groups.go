@@ -71,6 +71,7 @@ func (db *DB) CaseStatsByVillage(ctx context.Context, townID int64, from, to tim
 		return nil, err
 	}
 	defer rows.Close()
+
 	byVillage := map[int64]*CaseGroupFigures{}
 	for rows.Next() {
 		var origin int64
@@ -96,6 +97,7 @@ func (db *DB) CaseStatsByVillage(ctx context.Context, townID int64, from, to tim
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+
 	out := make([]CaseGroupFigures, 0, len(byVillage))
 	order := map[int64]int{}
 	for id, g := range byVillage {

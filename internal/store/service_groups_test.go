@@ -13,8 +13,8 @@ import (
 )
 
 // TestCaseGroupsSplitTown checks that a re-dispatched case counts for its newest lead unit
-// only, that a village's own case counts for the village, that the unit rows add up to the
-// town's ratios, and that the case list's unit and village filters return the same cases.
+// only and a village's own case for the village. The unit rows must add up to the town's
+// ratios, and the case list's unit and village filters must return the same cases.
 func TestCaseGroupsSplitTown(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

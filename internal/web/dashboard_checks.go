@@ -24,7 +24,7 @@ type dashboardChecks struct {
 	Overdue        int
 }
 
-// caseGroupTable is the per-unit or per-village table; Key names it for tests and scripts.
+// caseGroupTable is the per-unit or per-village table. Key names it for tests and scripts.
 type caseGroupTable struct {
 	Key, Header string
 	Rows        []caseGroupRow
@@ -49,8 +49,8 @@ type waitingPostRow struct {
 	Link      string
 }
 
-// newDashboardChecks turns the check keys of figs into table rows; from and to are the
-// period's dates for the links to the case list.
+// newDashboardChecks turns the check keys of figs into table rows. The period's dates from and
+// to go into the links to the case list.
 func newDashboardChecks(figs stats.Figures, from, to string) dashboardChecks {
 	c := dashboardChecks{PostReplyLimit: stats.PostReplyLimit()}
 	c.CheckedOn, _ = figs["checked_on"].(string)
@@ -97,7 +97,7 @@ func formatOptionalRate(r *float64) string {
 }
 
 // writeCheckSheets adds one .xlsx sheet per check table. Counts are numbers so that a
-// spreadsheet can sum them; rates are the shown text, "—" when nothing counts towards them.
+// spreadsheet can sum them, and rates are the shown text ("—" when nothing counts towards them).
 func writeCheckSheets(x *excelize.File, c dashboardChecks) {
 	setRow := func(sheet string, row int, values []any) {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
