@@ -28,7 +28,7 @@ type caseListPage struct {
 
 type scopeParam struct{ Name, Label, Value string }
 
-// scopeParams returns the dashboard filters of the request; a unit or village also shows its
+// scopeParams returns the dashboard filters of the request. A unit or village also shows its
 // name when the actor may see it.
 func (s *Server) scopeParams(r *http.Request) []scopeParam {
 	q := r.URL.Query()
