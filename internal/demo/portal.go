@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -112,6 +113,10 @@ type articlePlan struct {
 
 // plan decides every published article: its column, kind, texts and publish time.
 func (b *portalBuilder) plan() []articlePlan {
+	last := b.town.Until
+	if today := dayOf(time.Now()); !last.Before(today) {
+		last = today.AddDate(0, 0, -1)
+	}
 	var plans []articlePlan
 	villageTurn := 0
 	for _, c := range demoColumns {
@@ -121,6 +126,9 @@ func (b *portalBuilder) plan() []articlePlan {
 			items = append(append([]demoItem{}, items...), pickleCase, trafficCase)
 		}
 		for i, it := range items {
+			if season, ok := seasonalItems[it.title]; ok && len(daysInMonths(season.months, b.town.From, last)) < minSeasonDays {
+				it = season.instead
+			}
 			p := articlePlan{column: c.name, item: it, kind: domain.SourceOriginal}
 			switch {
 			case contrib > 0 && (strings.Contains(it.title, "{v}") || it.org != ""):
@@ -148,14 +156,16 @@ func (b *portalBuilder) plan() []articlePlan {
 	}
 
 	// Spread the publish times over the period, on working hours of days before its last day,
-	// so that every article is public when the demo loads.
-	last := b.town.Until
-	if today := dayOf(time.Now()); !last.Before(today) {
-		last = today.AddDate(0, 0, -1)
-	}
+	// so that every article is public when the demo loads. A seasonal article falls in its
+	// season.
 	days := int(last.Sub(b.town.From).Hours()/24) + 1
 	for i := range plans {
 		day := b.town.From.AddDate(0, 0, b.rng.IntN(max(days, 1)))
+		if season, ok := seasonalItems[plans[i].item.title]; ok {
+			if in := daysInMonths(season.months, b.town.From, last); len(in) >= minSeasonDays {
+				day = in[b.rng.IntN(len(in))]
+			}
+		}
 		plans[i].at = day.Add(time.Duration(8*60+30+b.rng.IntN(9*60)) * time.Minute).UTC()
 	}
 	sort.SliceStable(plans, func(i, j int) bool { return plans[i].at.Before(plans[j].at) })
@@ -172,6 +182,22 @@ func (b *portalBuilder) plan() []articlePlan {
 		}
 	}
 	return plans
+}
+
+// minSeasonDays is the number of days of its season that the period must contain for a seasonal
+// article to keep its own text; a season cut to a day or two at an edge of the period would put
+// the article on that edge.
+const minSeasonDays = 7
+
+// daysInMonths returns the days from first to last, both included, that fall in one of months.
+func daysInMonths(months []time.Month, first, last time.Time) []time.Time {
+	var out []time.Time
+	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
+		if slices.Contains(months, day.Month()) {
+			out = append(out, day)
+		}
+	}
+	return out
 }
 
 func dayOf(t time.Time) time.Time {
@@ -340,8 +366,17 @@ func (b *portalBuilder) addViews(plans []articlePlan, ids []int64) error {
 // scheduled for after the load.
 func (b *portalBuilder) addUnpublished() error {
 	now := time.Now().UTC()
+	start := now
+	if u := b.town.Until.AddDate(0, 0, 1); u.After(start) {
+		start = u
+	}
 	for i, d := range draftItems {
 		at := now.Add(-time.Duration(3+i*5) * time.Hour)
+		publishAt := dayOf(start).AddDate(0, 0, 3+i).Add(9 * time.Hour)
+		if d.state == "scheduled" && d.column == "平安提示" {
+			tip := holidayTips[publishAt.Month()]
+			d.title, d.lead = tip[0], tip[1]
+		}
 		village := "越丰村"
 		if d.org != "" {
 			village = d.org
@@ -373,11 +408,6 @@ func (b *portalBuilder) addUnpublished() error {
 				}
 			}
 		case "scheduled":
-			start := now
-			if u := b.town.Until.AddDate(0, 0, 1); u.After(start) {
-				start = u
-			}
-			publishAt := dayOf(start).AddDate(0, 0, 3+i).Add(9 * time.Hour)
 			if err := b.step(b.editor, id, store.StepInput{Action: domain.ActionPublish, Confirmed: true, At: now, PublishAt: publishAt}); err != nil {
 				return err
 			}
