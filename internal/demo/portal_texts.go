@@ -277,9 +277,10 @@ var draftItems = []struct {
 	{"通知公告", "关于召开平安建设工作推进会的通知", "经研究，定于近期召开全镇平安建设工作推进会，现将有关事项通知如下。", "scheduled", "", ""},
 }
 
-// seasonalItem is a published article tied to a time of year: the months it may be published
-// in, and an article of the same shape (village placeholder, contributor, town name in the
-// title) published in its place when the demo's period has none of those months.
+// seasonalItem is a published article tied to a time of year and the months it may be published
+// in. When the demo's period has fewer than minSeasonDays days in those months, instead is
+// published in its place. It has the same shape (village placeholder, contributor, town name in
+// the title), so the column's counts stay.
 type seasonalItem struct {
 	months  []time.Month
 	instead demoItem
