@@ -393,6 +393,11 @@ func (b *portalBuilder) addUnpublished() error {
 			writer = b.contributor(d.org)
 			a.Author, a.Editor = demoReporters[i%len(demoReporters)], ""
 		}
+		ids, err := b.attachments(d.title)
+		if err != nil {
+			return err
+		}
+		a.AttachmentIDs = ids
 		id, err := b.db.CreateArticleTx(b.ctx, b.tx, writer, a)
 		if err != nil {
 			return fmt.Errorf("demo draft %q: %w", d.title, err)
@@ -437,6 +442,9 @@ func (b *portalBuilder) attachments(title string) ([]int64, error) {
 	case strings.Contains(title, "志愿者"):
 		name = "平安志愿者报名表.xlsx"
 		rows = [][]any{{"姓名", "性别", "出生年月", "所在村（社区）", "联系电话", "可参加的服务"}, {"", "", "", "", "", "巡防 / 宣传 / 调解 / 交通劝导"}}
+	case strings.Contains(title, "法律进家庭"):
+		name = "“法律进家庭”活动签到表.xlsx"
+		rows = [][]any{{"序号", "户主姓名", "村民小组", "领取资料"}, {1, "", "扶国桥组", "民法典宣传册"}, {2, "", "越丰组", "民法典宣传册"}}
 	case strings.Contains(title, "满意度"):
 		name = "平安高桥建设群众满意度调查问卷.xlsx"
 		rows = [][]any{{"序号", "问题", "满意", "基本满意", "不满意"}, {1, "您对本村（社区）治安状况是否满意？"}, {2, "您对矛盾纠纷调解工作是否满意？"},
