@@ -75,7 +75,34 @@ func Portal(ctx context.Context, tx *sql.Tx, db *store.DB, town *Town) error {
 	if err := b.addViews(plans, ids); err != nil {
 		return err
 	}
-	return b.addUnpublished()
+	if err := b.addUnpublished(); err != nil {
+		return err
+	}
+	return b.addSiteErrors()
+}
+
+// addSiteErrors adds visitors' reports of errors on the site (网站纠错): the last one is handled
+// already, the others wait for the editor.
+func (b *portalBuilder) addSiteErrors() error {
+	ctx := store.WithTx(b.ctx, b.tx)
+	end := b.town.Until.AddDate(0, 0, 1)
+	if now := time.Now(); now.Before(end) {
+		end = now
+	}
+	for i, r := range demoSiteErrors {
+		at := end.Add(-time.Duration(len(demoSiteErrors)-i) * 26 * time.Hour).UTC().Truncate(time.Minute)
+		id, err := b.db.CreateSiteErrorReport(ctx, b.town.TownID, store.NewSiteErrorReport{Report: r, SubmitToken: fmt.Sprintf("demo-site-error-%d", i),
+			IPHash: b.db.Keys().Hash(fmt.Sprintf("ip:demo-%d", i)), At: at})
+		if err != nil {
+			return fmt.Errorf("demo site error report: %w", err)
+		}
+		if i == 0 {
+			if err := b.db.HandleSiteError(ctx, b.editor, id, "已更正，谢谢指出。"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (b *portalBuilder) addColumns() error {

@@ -1,6 +1,10 @@
 package demo
 
-import "time"
+import (
+	"time"
+
+	"pingan/internal/domain"
+)
 
 // The demo portal's texts, written for the demo. Placeholders: {v} a village or community,
 // {u} a member unit, {d} a date such as 3月12日.
@@ -337,4 +341,11 @@ var holidayTips = map[time.Month][2]string{
 	time.October:   {"秋冬季节防火安全提示", "秋冬季节天干物燥，请注意用火用电安全，不要在田间焚烧秸秆。"},
 	time.November:  {"冬季取暖用电安全提示", "天气转冷，取暖设备使用增多，请不要使用大功率电器私拉电线，人走断电。"},
 	time.December:  {"元旦假期出行安全提示", "元旦假期即将到来，外出请注意交通和财物安全，聚会不酒驾。"},
+}
+
+// demoSiteErrors are visitors' reports of errors on the demo site, oldest first.
+var demoSiteErrors = []domain.SiteErrorReport{
+	{PageURL: "/columns/news", Description: "工作动态栏目里有一篇稿件把“高桥镇”写成了“高乔镇”，请核对更正。", Contact: "13905731234"},
+	{PageURL: "/columns/notices", Description: "通知公告里的附件在手机上点了没有反应，电脑上可以下载。", Contact: ""},
+	{PageURL: "/faq", Description: "常见问题里的办公电话好像是旧号码，打过去是空号。", Contact: "zhou.min@example.com"},
 }

@@ -3,6 +3,9 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"strings"
+
+	"pingan/internal/domain"
 )
 
 // routeCases gives every route of the table a call for the matrix test.
@@ -209,6 +212,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /accessibility":                    {path: "/accessibility", ok: 200},
 		"GET /elder":                            {path: "/elder?mode=on&back=/", ok: 303},
 		"GET /report-error":                     {path: "/report-error", ok: 200},
+		"POST /report-error":                    {path: "/report-error", ok: 400},
 		"GET /rss.xml":                          {path: "/rss.xml", ok: 200},
 		"GET /search":                           {path: "/search?q=" + url.QueryEscape("禁毒"), ok: 200},
 		"GET /sitemap":                          {path: "/sitemap", ok: 200},
@@ -254,7 +258,11 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"POST /admin/contributions/{id}":                   {path: "/admin/contributions/" + m.ids["contribution"], ok: 422},
 		"POST /admin/contributions/{id}/submit":            {path: "/admin/contributions/" + m.ids["contribution"] + "/submit", ok: 409},
 		"GET /admin/portal-stats":                          {path: "/admin/portal-stats", ok: 200},
-		"GET /admin/portal-stats/export.xlsx":              {path: "/admin/portal-stats/export.xlsx", ok: 200},
+		"GET /admin/site-errors":                           {path: "/admin/site-errors?status=all", ok: 200},
+		"GET /admin/site-errors/{id}":                      {path: "/admin/site-errors/" + m.ids["site_error"], ok: 200},
+		"POST /admin/site-errors/{id}/handle": {path: "/admin/site-errors/" + m.ids["site_error"] + "/handle",
+			form: url.Values{"note": {strings.Repeat("长", domain.MaxSiteErrorNote+1)}}, ok: 422},
+		"GET /admin/portal-stats/export.xlsx": {path: "/admin/portal-stats/export.xlsx", ok: 200},
 	}
 	return cases
 }

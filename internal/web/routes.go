@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		{"GET /elder", public, s.elderToggle},
 		{"GET /accessibility", public, s.accessibility},
 		{"GET /report-error", public, s.reportError},
+		{"POST /report-error", public, s.reportErrorSubmit},
 
 		// Sign-in and the signed-in account itself.
 		{"GET /signin", public, s.signInForm},
@@ -261,6 +262,11 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/topics", domain.PermColumnsManage, s.topicCreate},
 		{"GET /admin/topics/{id}/edit", domain.PermColumnsManage, s.topicEdit},
 		{"POST /admin/topics/{id}", domain.PermColumnsManage, s.topicUpdate},
+
+		// Back office: reports of errors on the site (网站纠错).
+		{"GET /admin/site-errors", domain.PermSiteErrors, s.siteErrorList},
+		{"GET /admin/site-errors/{id}", domain.PermSiteErrors, s.siteErrorDetail},
+		{"POST /admin/site-errors/{id}/handle", domain.PermSiteErrors, s.siteErrorHandle},
 
 		// Back office: statistics of the news portal.
 		{"GET /admin/portal-stats", domain.PermStatsView, s.portalStats},
