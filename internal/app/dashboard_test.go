@@ -11,9 +11,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"pingan/internal/domain"
 	"pingan/internal/stats"
 )
 
@@ -107,6 +109,40 @@ func TestDashboardExportAndStatsAgree(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Errorf("compared only %d figures", checked)
+	}
+
+	// The demo's records start within the period, so the previous period's rates have no
+	// denominator: the JSON carries null and the dashboard shows "—", not "0.0%".
+	from, _ := time.ParseInLocation("2006-01-02", "2026-06-05", domain.Shanghai)
+	to, _ := time.ParseInLocation("2006-01-02", "2026-12-04", domain.Shanghai)
+	prev := stats.Previous(stats.Period{From: from, To: to})
+	out, _, err = run(t, nil, "", "stats", "--data", data, "--from", domain.FormatDate(prev.From), "--to", domain.FormatDate(prev.To), "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"satisfaction_rate": null`) && !strings.Contains(out, `"satisfaction_rate":null`) {
+		t.Errorf("previous period's satisfaction_rate is not null: %s", out)
+	}
+	var prevFigs stats.Figures
+	if err := json.Unmarshal([]byte(out), &prevFigs); err != nil {
+		t.Fatal(err)
+	}
+	previousCell := regexp.MustCompile(`data-previous-key="([a-z_]+)">([^<]*)<`)
+	previous := map[string]string{}
+	for _, m := range previousCell.FindAllStringSubmatch(page, -1) {
+		previous[m[1]] = strings.TrimSpace(m[2])
+	}
+	for _, f := range stats.Catalog {
+		if f.Shape == stats.Breakdown {
+			continue
+		}
+		want := "—"
+		if v, ok := stats.Number(prevFigs, f.Key); ok {
+			want = stats.Format(f, v)
+		}
+		if previous[f.Key] != want {
+			t.Errorf("dashboard shows previous %s = %q, want %q", f.Key, previous[f.Key], want)
+		}
 	}
 }
 

@@ -204,6 +204,33 @@ func (c *coordDemo) accounts() error {
 	return nil
 }
 
+// unreadOrgs are the organizations with demo accounts that leave their newest notices unread
+// and unanswered, so that a person trying the demo as yuefeng or police finds the unread count
+// and a notice waiting for feedback.
+var unreadOrgs = []string{"越丰村", "高桥派出所"}
+
+// unreadPerOrg is how many of its newest notices each of unreadOrgs leaves unread.
+const unreadPerOrg = 2
+
+// recentUnread returns, by index in demoNotices, the organizations that leave that notice unread.
+func recentUnread() map[int]map[string]bool {
+	out := map[int]map[string]bool{}
+	for _, org := range unreadOrgs {
+		left := unreadPerOrg
+		for i := len(demoNotices) - 1; i >= 0 && left > 0; i-- {
+			if !slices.Contains(recipients(demoNotices[i].to), org) {
+				continue
+			}
+			if out[i] == nil {
+				out[i] = map[string]bool{}
+			}
+			out[i][org] = true
+			left--
+		}
+	}
+	return out
+}
+
 // recipients returns the organizations a notice goes to.
 func recipients(to string) []string {
 	switch to {
@@ -241,6 +268,7 @@ func (c *coordDemo) post(t time.Time, channel string, who domain.Actor, body str
 // reminders and work group talk.
 func (c *coordDemo) scheduleNotices() error {
 	days := int(c.town.Until.Sub(c.town.From).Hours()/24) + 1
+	unread := recentUnread()
 	for i, spec := range demoNotices {
 		issued := workTime(c.day(1+i*(days-6)/len(demoNotices), 9, c.rng.IntN(90)))
 		issued = c.clampCreate(issued)
@@ -271,12 +299,23 @@ func (c *coordDemo) scheduleNotices() error {
 				pending[org] = true
 				continue
 			}
-			c.at(read, func() error {
-				_, err := c.db.RecordNoticeReadTx(c.ctx, c.tx, who, id)
-				return err
-			})
+			// A notice left unread still draws its random numbers, so the other
+			// organizations' reads and feedback stay as they were.
+			keepUnread := unread[i][org]
+			if keepUnread {
+				pending[org] = true
+			} else {
+				c.at(read, func() error {
+					_, err := c.db.RecordNoticeReadTx(c.ctx, c.tx, who, id)
+					return err
+				})
+			}
 			if j < 4 && c.rng.IntN(3) > 0 {
-				c.post(read.Add(c.between(time.Minute, 20*time.Minute)), "", who, chatAck[c.rng.IntN(len(chatAck))])
+				ack := read.Add(c.between(time.Minute, 20*time.Minute))
+				body := chatAck[c.rng.IntN(len(chatAck))]
+				if !keepUnread {
+					c.post(ack, "", who, body)
+				}
 			}
 			if !spec.feedback {
 				continue
@@ -298,6 +337,9 @@ func (c *coordDemo) scheduleNotices() error {
 				pending[org] = true
 			}
 			body := fmt.Sprintf(noticeFeedback[c.rng.IntN(len(noticeFeedback))], 3+c.rng.IntN(40))
+			if keepUnread {
+				continue
+			}
 			c.at(sent, func() error {
 				_, err := c.db.AddNoticeFeedbackTx(c.ctx, c.tx, who, id, body, nil)
 				return err

@@ -39,6 +39,30 @@ func TestCoordinationDemoFigures(t *testing.T) {
 		if rate := figs["notice_read_rate"].(float64); rate < 0.9 || rate >= 1 {
 			t.Errorf("notice_read_rate = %v, want most but not all read", rate)
 		}
+		for _, username := range []string{"yuefeng", "police"} {
+			var actor domain.Actor
+			for _, a := range town.Accounts {
+				if a.Username == username {
+					actor = domain.Actor{AccountID: a.ID, TownID: town.TownID, OrgID: town.Orgs[a.OrgName], Roles: a.Roles}
+				}
+			}
+			if n, err := db.UnreadNoticeCount(ctx, actor); err != nil || n < 2 {
+				t.Errorf("%s has %d unread notices (%v), want at least 2", username, n, err)
+			}
+			list, _, err := db.ListReceivedNotices(ctx, actor, store.NoticeFilter{UnreadOnly: true}, store.Page{Number: 1, Size: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waiting := 0
+			for _, n := range list {
+				if n.FeedbackRequired && n.OrgFeedbacks == 0 {
+					waiting++
+				}
+			}
+			if waiting == 0 {
+				t.Errorf("%s has no unread notice waiting for feedback", username)
+			}
+		}
 		if n := figs["information_reports_adopted"].(int); n < 10 || n > 40 {
 			t.Errorf("information_reports_adopted = %d, want some", n)
 		}

@@ -154,7 +154,7 @@ var demoFields = [][5]string{
 	{"新居民管理", "检查出租房屋（户）", "integer", "", ""},
 	{"平安宣传", "开展平安宣传（场次）", "integer", "", ""},
 	{"", "本月治安形势", "choice", "1", ""},
-	{"", "工作小结", "text", "", "简要写明本月主要工作和存在问题，三百字以内"},
+	{"", "工作小结", "text", "", "简要写明本月主要工作和存在问题"},
 }
 
 // monthlySummaries are short monthly summaries of a village; %s takes the village's name.

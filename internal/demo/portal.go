@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -74,7 +75,34 @@ func Portal(ctx context.Context, tx *sql.Tx, db *store.DB, town *Town) error {
 	if err := b.addViews(plans, ids); err != nil {
 		return err
 	}
-	return b.addUnpublished()
+	if err := b.addUnpublished(); err != nil {
+		return err
+	}
+	return b.addSiteErrors()
+}
+
+// addSiteErrors adds visitors' reports of errors on the site (网站纠错): the last one is handled
+// already, the others wait for the editor.
+func (b *portalBuilder) addSiteErrors() error {
+	ctx := store.WithTx(b.ctx, b.tx)
+	end := b.town.Until.AddDate(0, 0, 1)
+	if now := time.Now(); now.Before(end) {
+		end = now
+	}
+	for i, r := range demoSiteErrors {
+		at := end.Add(-time.Duration(len(demoSiteErrors)-i) * 26 * time.Hour).UTC().Truncate(time.Minute)
+		id, err := b.db.CreateSiteErrorReport(ctx, b.town.TownID, store.NewSiteErrorReport{Report: r, SubmitToken: fmt.Sprintf("demo-site-error-%d", i),
+			IPHash: b.db.Keys().Hash(fmt.Sprintf("ip:demo-%d", i)), At: at})
+		if err != nil {
+			return fmt.Errorf("demo site error report: %w", err)
+		}
+		if i == 0 {
+			if err := b.db.HandleSiteError(ctx, b.editor, id, "已更正，谢谢指出。"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (b *portalBuilder) addColumns() error {
@@ -112,6 +140,10 @@ type articlePlan struct {
 
 // plan decides every published article: its column, kind, texts and publish time.
 func (b *portalBuilder) plan() []articlePlan {
+	last := b.town.Until
+	if today := dayOf(time.Now()); !last.Before(today) {
+		last = today.AddDate(0, 0, -1)
+	}
 	var plans []articlePlan
 	villageTurn := 0
 	for _, c := range demoColumns {
@@ -121,6 +153,9 @@ func (b *portalBuilder) plan() []articlePlan {
 			items = append(append([]demoItem{}, items...), pickleCase, trafficCase)
 		}
 		for i, it := range items {
+			if season, ok := seasonalItems[it.title]; ok && len(daysInMonths(season.months, b.town.From, last)) < minSeasonDays {
+				it = season.instead
+			}
 			p := articlePlan{column: c.name, item: it, kind: domain.SourceOriginal}
 			switch {
 			case contrib > 0 && (strings.Contains(it.title, "{v}") || it.org != ""):
@@ -148,14 +183,16 @@ func (b *portalBuilder) plan() []articlePlan {
 	}
 
 	// Spread the publish times over the period, on working hours of days before its last day,
-	// so that every article is public when the demo loads.
-	last := b.town.Until
-	if today := dayOf(time.Now()); !last.Before(today) {
-		last = today.AddDate(0, 0, -1)
-	}
+	// so that every article is public when the demo loads. A seasonal article falls in its
+	// season.
 	days := int(last.Sub(b.town.From).Hours()/24) + 1
 	for i := range plans {
 		day := b.town.From.AddDate(0, 0, b.rng.IntN(max(days, 1)))
+		if season, ok := seasonalItems[plans[i].item.title]; ok {
+			if in := daysInMonths(season.months, b.town.From, last); len(in) >= minSeasonDays {
+				day = in[b.rng.IntN(len(in))]
+			}
+		}
 		plans[i].at = day.Add(time.Duration(8*60+30+b.rng.IntN(9*60)) * time.Minute).UTC()
 	}
 	sort.SliceStable(plans, func(i, j int) bool { return plans[i].at.Before(plans[j].at) })
@@ -172,6 +209,22 @@ func (b *portalBuilder) plan() []articlePlan {
 		}
 	}
 	return plans
+}
+
+// minSeasonDays is the number of days of its season that the period must contain for a seasonal
+// article to keep its own text; a season cut to a day or two at an edge of the period would put
+// the article on that edge.
+const minSeasonDays = 7
+
+// daysInMonths returns the days from first to last, both included, that fall in one of months.
+func daysInMonths(months []time.Month, first, last time.Time) []time.Time {
+	var out []time.Time
+	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
+		if slices.Contains(months, day.Month()) {
+			out = append(out, day)
+		}
+	}
+	return out
 }
 
 func dayOf(t time.Time) time.Time {
@@ -340,8 +393,17 @@ func (b *portalBuilder) addViews(plans []articlePlan, ids []int64) error {
 // scheduled for after the load.
 func (b *portalBuilder) addUnpublished() error {
 	now := time.Now().UTC()
+	start := now
+	if u := b.town.Until.AddDate(0, 0, 1); u.After(start) {
+		start = u
+	}
 	for i, d := range draftItems {
 		at := now.Add(-time.Duration(3+i*5) * time.Hour)
+		publishAt := dayOf(start).AddDate(0, 0, 3+i).Add(9 * time.Hour)
+		if d.state == "scheduled" && d.column == "平安提示" {
+			tip := holidayTips[publishAt.Month()]
+			d.title, d.lead = tip[0], tip[1]
+		}
 		village := "越丰村"
 		if d.org != "" {
 			village = d.org
@@ -358,6 +420,11 @@ func (b *portalBuilder) addUnpublished() error {
 			writer = b.contributor(d.org)
 			a.Author, a.Editor = demoReporters[i%len(demoReporters)], ""
 		}
+		ids, err := b.attachments(d.title)
+		if err != nil {
+			return err
+		}
+		a.AttachmentIDs = ids
 		id, err := b.db.CreateArticleTx(b.ctx, b.tx, writer, a)
 		if err != nil {
 			return fmt.Errorf("demo draft %q: %w", d.title, err)
@@ -373,11 +440,6 @@ func (b *portalBuilder) addUnpublished() error {
 				}
 			}
 		case "scheduled":
-			start := now
-			if u := b.town.Until.AddDate(0, 0, 1); u.After(start) {
-				start = u
-			}
-			publishAt := dayOf(start).AddDate(0, 0, 3+i).Add(9 * time.Hour)
 			if err := b.step(b.editor, id, store.StepInput{Action: domain.ActionPublish, Confirmed: true, At: now, PublishAt: publishAt}); err != nil {
 				return err
 			}
@@ -407,6 +469,9 @@ func (b *portalBuilder) attachments(title string) ([]int64, error) {
 	case strings.Contains(title, "志愿者"):
 		name = "平安志愿者报名表.xlsx"
 		rows = [][]any{{"姓名", "性别", "出生年月", "所在村（社区）", "联系电话", "可参加的服务"}, {"", "", "", "", "", "巡防 / 宣传 / 调解 / 交通劝导"}}
+	case strings.Contains(title, "法律进家庭"):
+		name = "“法律进家庭”活动签到表.xlsx"
+		rows = [][]any{{"序号", "户主姓名", "村民小组", "领取资料"}, {1, "", "扶国桥组", "民法典宣传册"}, {2, "", "越丰组", "民法典宣传册"}}
 	case strings.Contains(title, "满意度"):
 		name = "平安高桥建设群众满意度调查问卷.xlsx"
 		rows = [][]any{{"序号", "问题", "满意", "基本满意", "不满意"}, {1, "您对本村（社区）治安状况是否满意？"}, {2, "您对矛盾纠纷调解工作是否满意？"},

@@ -1,5 +1,11 @@
 package demo
 
+import (
+	"time"
+
+	"pingan/internal/domain"
+)
+
 // The demo portal's texts, written for the demo. Placeholders: {v} a village or community,
 // {u} a member unit, {d} a date such as 3月12日.
 
@@ -26,7 +32,7 @@ var demoColumns = []demoColumn{
 		{"平安志愿者服务队新增队员四十余名", "近日，高桥镇平安志愿者服务队完成新一批队员招募，新增队员四十余名。", ""},
 		{"{v}“平安议事会”议出群众满意账", "{d}，{v}召开“平安议事会”，村民代表围坐一起，商量村里的安全小事。", ""},
 		{"平安高桥建设群众满意度调查启动", "即日起，高桥镇委托第三方开展平安建设群众满意度调查，采用电话和入户相结合的方式。", ""},
-		{"{v}平安巡防队夜巡常态化", "入夏以来，{v}平安巡防队坚持每晚巡逻，重点关注河塘、出租房和村道路口。", ""},
+		{"{v}平安巡防队夜巡常态化", "近段时间以来，{v}平安巡防队坚持每晚巡逻，重点关注河塘、出租房和村道路口。", ""},
 	}, pool: []string{
 		"平安创建离不开每一户群众的参与。镇里通过网格员走访、村民微信群和文化礼堂宣传栏，让更多群众了解平安建设、参与平安建设。",
 		"下一步，镇综治工作中心将把平安创建与网格化管理结合起来，做到小事不出村、大事不出镇。",
@@ -47,7 +53,7 @@ var demoColumns = []demoColumn{
 	{name: "铁路护路", interval: 30, slug: "railway", original: 2, contrib: 2, items: []demoItem{
 		{"高桥镇开展铁路沿线安全隐患排查", "{d}，高桥镇组织护路联防队员对辖区铁路沿线开展安全隐患排查。", ""},
 		{"{v}护路联防队进校园讲铁路安全", "{d}，{v}护路联防队员走进桐乡市高桥中学，为学生讲解铁路安全知识。", ""},
-		{"铁路沿线彩钢瓦和防尘网集中加固", "入汛前，镇里组织对铁路沿线的彩钢瓦、防尘网等轻质物品进行集中加固。", ""},
+		{"铁路沿线彩钢瓦和防尘网集中加固", "近日，镇里组织对铁路沿线的彩钢瓦、防尘网等轻质物品进行集中加固。", ""},
 		{"{v}开展爱路护路入户宣传", "近日，{v}组织护路宣传员入户发放爱路护路宣传单，提醒村民不要在铁路边放风筝、烧秸秆。", ""},
 	}, pool: []string{
 		"发现的问题已当场交办，要求相关单位限期整改，并落实专人复查。",
@@ -156,10 +162,10 @@ var demoColumns = []demoColumn{
 		{"高桥派出所开展反诈宣传进企业", "{d}，高桥派出所民警走进辖区企业，为员工讲解防范电信诈骗知识。", "高桥派出所"},
 		{"{v}组织志愿者清理河道漂浮物", "{d}，{v}组织志愿者沿河清理漂浮物，守护河道整洁。", ""},
 		{"交管站开展农村道路交通安全整治", "{d}起，镇交管站在主要路口开展交通安全整治，重点查处不戴头盔、超员载人等行为。", "交管站"},
-		{"{v}召开村民代表会议通报平安建设情况", "{d}，{v}召开村民代表会议，通报上半年平安建设情况。", ""},
+		{"{v}召开村民代表会议通报平安建设情况", "{d}，{v}召开村民代表会议，通报近期平安建设情况。", ""},
 		{"镇里召开安全生产和消防工作部署会", "{d}，高桥镇召开安全生产和消防工作部署会，对近期重点工作作出安排。", ""},
 		{"{v}为留守老人上门开展安全检查", "{d}，{v}网格员和志愿者上门为留守老人检查用电、燃气安全。", ""},
-		{"保安队加强重点区域夜间巡逻", "入夏以来，镇保安队加强对集镇、工业区等重点区域的夜间巡逻。", ""},
+		{"保安队加强重点区域夜间巡逻", "近段时间以来，镇保安队加强对集镇、工业区等重点区域的夜间巡逻。", ""},
 		{"{v}建成“共享法庭”服务点", "{d}，{v}“共享法庭”服务点投入使用，村民在家门口就能参加线上调解。", ""},
 		{"信访办开展积案化解攻坚", "{d}起，镇信访办开展信访积案化解攻坚，对每件积案明确包案领导。", ""},
 		{"{v}开展出租房安全隐患排查", "{d}，{v}对辖区出租房开展安全隐患排查，共走访出租户六十余户。", ""},
@@ -179,13 +185,13 @@ var demoColumns = []demoColumn{
 		"镇综治工作中心相关负责人表示，将继续把工作重心放在基层，让群众在家门口就能解决问题。",
 	}},
 	{name: "会议精神", interval: 90, slug: "meetings", original: 3, reprinted: 15, sources: []string{"桐乡市委政法委", "嘉兴日报", "桐乡市融媒体中心", "浙江省委政法委"}, items: []demoItem{
-		{"全省平安建设工作会议召开", "{d}，全省平安建设工作会议召开，总结去年工作，部署今年任务。", ""},
+		{"全省平安建设工作会议召开", "{d}，全省平安建设工作会议召开，总结前一阶段工作，部署下一阶段任务。", ""},
 		{"全市政法工作会议召开", "{d}，全市政法工作会议召开，会议传达学习了上级政法工作会议精神。", ""},
 		{"高桥镇传达学习全市政法工作会议精神", "{d}，高桥镇召开专题会议，传达学习全市政法工作会议精神。", ""},
-		{"全市安全生产工作会议召开", "{d}，全市安全生产工作会议召开，对全年安全生产工作作出部署。", ""},
+		{"全市安全生产工作会议召开", "{d}，全市安全生产工作会议召开，对下一阶段安全生产工作作出部署。", ""},
 		{"市委书记在全市平安建设大会上强调夯实基层基础", "{d}，全市平安建设大会召开，市委书记出席并讲话。", ""},
 		{"全市信访工作会议召开", "{d}，全市信访工作会议召开，部署推进信访工作法治化。", ""},
-		{"全市禁毒工作会议部署年度重点任务", "{d}，全市禁毒工作会议召开，部署年度禁毒重点任务。", ""},
+		{"全市禁毒工作会议部署重点任务", "{d}，全市禁毒工作会议召开，部署当前禁毒重点任务。", ""},
 		{"全市消防安全工作会议召开", "{d}，全市消防安全工作会议召开，部署火灾防控重点工作。", ""},
 		{"高桥镇召开平安建设领导小组会议", "{d}，高桥镇召开平安建设领导小组会议，研究部署平安创建重点工作。", ""},
 		{"全市矛盾纠纷排查化解工作会议召开", "{d}，全市矛盾纠纷排查化解工作会议召开。", ""},
@@ -261,16 +267,86 @@ var trafficBody = []string{
 }
 
 // draftItems are articles that the demo leaves unpublished: drafts, contributions waiting for
-// review or returned, and scheduled ones.
+// review or returned, and scheduled ones. The scheduled 平安提示 takes its title and lead from
+// holidayTips by the month it is published in.
 var draftItems = []struct {
 	column, title, lead, state, reason, org string
 }{
-	{"工作动态", "高桥镇平安建设半年工作小结", "今年上半年，高桥镇平安建设各项工作有序推进。", "draft", "", ""},
-	{"安全生产", "关于开展夏季安全生产检查的情况报告", "{d}至今，镇安监站对辖区企业开展夏季安全生产检查。", "draft", "", ""},
+	{"工作动态", "高桥镇平安建设阶段工作小结", "近一个时期，高桥镇平安建设各项工作有序推进。", "draft", "", ""},
+	{"安全生产", "关于开展企业安全生产检查的情况报告", "{d}至今，镇安监站对辖区企业开展安全生产检查。", "draft", "", ""},
 	{"普法宣传", "越丰村开展“法律进家庭”活动", "{d}，越丰村组织“法律进家庭”活动，为村民送去法律知识。", "submitted", "", "越丰村"},
 	{"工作动态", "高桥村组织志愿者开展交通劝导", "{d}，高桥村组织志愿者在村口路段开展交通劝导。", "submitted", "", "高桥村"},
 	{"禁毒宣传", "骑力村禁毒宣传活动", "{d}，骑力村开展禁毒宣传。", "returned", "正文只有一句话，请补充活动的时间、参加人数和主要内容，并附一两张现场照片。", "骑力村"},
 	{"消防安全", "南日村消防检查", "{d}，南日村开展消防检查。", "returned", "标题过于简单，请写明检查对象和成效；文中提到的企业名称请核实后再报。", "南日村"},
-	{"平安提示", "国庆假期出行安全提示", "国庆假期即将到来，外出旅游请注意交通和财物安全。", "scheduled", "", ""},
+	{"平安提示", "", "", "scheduled", "", ""},
 	{"通知公告", "关于召开平安建设工作推进会的通知", "经研究，定于近期召开全镇平安建设工作推进会，现将有关事项通知如下。", "scheduled", "", ""},
+}
+
+// seasonalItem is a published article tied to a time of year and the months it may be published
+// in. When the demo's period has fewer than minSeasonDays days in those months, instead is
+// published in its place. It has the same shape (village placeholder, contributor, town name in
+// the title), so the column's counts stay.
+type seasonalItem struct {
+	months  []time.Month
+	instead demoItem
+}
+
+// seasonalItems maps the title of a seasonal article in demoColumns to its season.
+var seasonalItems = map[string]seasonalItem{
+	"“安全生产月”宣传咨询日活动举行": {[]time.Month{time.June},
+		demoItem{"安全生产宣传咨询日活动举行", "{d}，高桥镇安全生产宣传咨询日活动在镇文化广场举行。", ""}},
+	"{v}开展冬春火灾防控入户宣传": {[]time.Month{time.November, time.December, time.January, time.February, time.March},
+		demoItem{"{v}开展家庭火灾防控入户宣传", "{d}，{v}网格员入户开展家庭火灾防控宣传，发放家庭防火提示卡。", ""}},
+	"{v}为新居民子女开设暑期托管班": {[]time.Month{time.July, time.August},
+		demoItem{"{v}为新居民子女开设“四点半课堂”", "{d}，{v}为新居民子女开设“四点半课堂”，三十余名孩子报名参加。", ""}},
+	"“宪法宣传周”法治集市热闹开市": {[]time.Month{time.December},
+		demoItem{"法治集市热闹开市", "{d}，高桥镇法治集市在镇文化广场开市。", ""}},
+	"“6·26”国际禁毒日高桥镇集中宣传": {[]time.Month{time.June},
+		demoItem{"高桥镇开展禁毒集中宣传活动", "{d}，高桥镇在集镇广场开展禁毒集中宣传活动。", ""}},
+	"禁毒办走进高桥中学上好禁毒第一课": {[]time.Month{time.September},
+		demoItem{"禁毒办走进高桥中学开展禁毒教育", "{d}，镇禁毒办走进桐乡市高桥中学，为学生上禁毒教育课。", ""}},
+	"雨季出行安全提示": {[]time.Month{time.June, time.July},
+		demoItem{"防范虚假投资理财诈骗提示", "近期虚假投资理财诈骗多发，请不要相信“高收益、零风险”的宣传。", ""}},
+	"高温天气防中暑提示": {[]time.Month{time.July, time.August},
+		demoItem{"居家用电安全提示", "家用电器使用增多，请不要私拉乱接电线，外出时关闭电源。", ""}},
+	"春节期间烟花爆竹安全燃放提示": {[]time.Month{time.January, time.February},
+		demoItem{"警惕冒充公检法诈骗", "公检法机关不会通过电话办案，更不会要求把钱转到“安全账户”。", ""}},
+	"防溺水安全提示": {[]time.Month{time.June, time.July, time.August},
+		demoItem{"儿童居家安全提示", "孩子独自在家时，请提醒他们不玩火、不攀爬窗台阳台、不给陌生人开门。", ""}},
+	"冬季用火用电安全提示": {[]time.Month{time.November, time.December, time.January, time.February},
+		demoItem{"家庭消防安全提示", "家中请配备灭火器，楼道内不要堆放杂物，保持消防通道畅通。", ""}},
+	"台风来临前后注意事项": {[]time.Month{time.July, time.August, time.September},
+		demoItem{"谨防“中奖”短信诈骗", "收到“中奖”“领取补贴”的短信，请不要点击链接，更不要填写银行卡信息。", ""}},
+	"校园周边交通安全提示": {[]time.Month{time.February, time.August, time.September},
+		demoItem{"文明养犬安全提示", "遛狗请牵好犬绳，及时清理粪便，并按规定为犬只接种疫苗。", ""}},
+	"寒潮天气防冻提示": {[]time.Month{time.December, time.January, time.February},
+		demoItem{"电梯安全使用提示", "乘坐电梯请勿超载，电梯故障被困时请按警铃求助，不要扒门。", ""}},
+	"{v}组织开展防汛应急演练": {[]time.Month{time.May, time.June, time.July, time.August, time.September},
+		demoItem{"{v}组织开展消防应急演练", "{d}，{v}组织开展消防应急演练，检验人员疏散和初期火灾扑救能力。", ""}},
+	"全市防汛防台工作会议召开": {[]time.Month{time.April, time.May, time.June, time.July},
+		demoItem{"全市道路交通安全工作会议召开", "{d}，全市道路交通安全工作会议召开，要求压实责任、落细措施。", ""}},
+}
+
+// holidayTips are the title and lead of the demo's scheduled safety tip by the month it is
+// published in, so that the tip speaks of the holiday ahead.
+var holidayTips = map[time.Month][2]string{
+	time.January:   {"春节假期出行安全提示", "春节假期即将到来，返乡和外出请注意交通、消防和财物安全。"},
+	time.February:  {"春节假期出行安全提示", "春节假期即将到来，返乡和外出请注意交通、消防和财物安全。"},
+	time.March:     {"清明祭扫文明安全提示", "清明将至，祭扫请文明用火，注意防范山林火灾和交通安全。"},
+	time.April:     {"“五一”假期出行安全提示", "“五一”假期即将到来，外出旅游请注意交通和财物安全。"},
+	time.May:       {"端午假期出行安全提示", "端午假期即将到来，外出游玩请注意交通安全，远离危险水域。"},
+	time.June:      {"暑期防溺水安全提示", "暑期即将到来，请家长看护好孩子，不到无人看管的河塘游泳。"},
+	time.July:      {"暑期防溺水安全提示", "暑期已至，请家长看护好孩子，不到无人看管的河塘游泳。"},
+	time.August:    {"开学季校园周边交通安全提示", "新学期即将开始，校园周边车流人流增多，请家长和驾驶员共同守护孩子出行安全。"},
+	time.September: {"国庆假期出行安全提示", "国庆假期即将到来，外出旅游请注意交通和财物安全。"},
+	time.October:   {"秋冬季节防火安全提示", "秋冬季节天干物燥，请注意用火用电安全，不要在田间焚烧秸秆。"},
+	time.November:  {"冬季取暖用电安全提示", "天气转冷，取暖设备使用增多，请不要使用大功率电器私拉电线，人走断电。"},
+	time.December:  {"元旦假期出行安全提示", "元旦假期即将到来，外出请注意交通和财物安全，聚会不酒驾。"},
+}
+
+// demoSiteErrors are visitors' reports of errors on the demo site, oldest first.
+var demoSiteErrors = []domain.SiteErrorReport{
+	{PageURL: "/columns/news", Description: "工作动态栏目里有一篇稿件把“高桥镇”写成了“高乔镇”，请核对更正。", Contact: "13905731234"},
+	{PageURL: "/columns/notices", Description: "通知公告里的附件在手机上点了没有反应，电脑上可以下载。", Contact: ""},
+	{PageURL: "/faq", Description: "常见问题里的办公电话好像是旧号码，打过去是空号。", Contact: "zhou.min@example.com"},
 }

@@ -113,6 +113,7 @@ const (
 	PermArticlesReview     Permission = "articles.review"     // 审核发布稿件
 	PermArticlesContribute Permission = "articles.contribute" // 投稿
 	PermColumnsManage      Permission = "columns.manage"      // 管理栏目
+	PermSiteErrors         Permission = "site_errors.handle"  // 处理网站纠错
 
 	PermNoticesIssue      Permission = "notices.issue"       // 下发通知
 	PermNoticesReceive    Permission = "notices.receive"     // 接收通知
@@ -142,7 +143,7 @@ var permissionLabels = map[Permission]string{
 	PermSettingsManage: "管理站点设置", PermRolesAssign: "分配角色", PermSecurityPolicy: "设置安全策略",
 	PermAuditRead: "查阅审计日志", PermPermissionsView: "查看权限表",
 	PermArticlesEdit: "编辑稿件", PermArticlesReview: "审核发布稿件", PermArticlesContribute: "投稿",
-	PermColumnsManage: "管理栏目", PermNoticesIssue: "下发通知", PermNoticesReceive: "接收通知",
+	PermColumnsManage: "管理栏目", PermSiteErrors: "处理网站纠错", PermNoticesIssue: "下发通知", PermNoticesReceive: "接收通知",
 	PermReportsManage: "设计、下发、审核报表", PermReportsSubmit: "填报报表",
 	PermInfoReportsReview: "采用上报信息", PermInfoReportsSubmit: "上报信息",
 	PermInquiriesAnswer: "答复询问事项", PermInquiriesAsk: "提出询问事项", PermWorkGroup: "使用工作群",
@@ -165,7 +166,7 @@ var RolePermissions = map[Role][]Permission{
 	RoleSystemAdmin:   {PermSignedIn, PermOrgsManage, PermAccountsManage, PermSettingsManage, PermPermissionsView},
 	RoleSecurityAdmin: {PermSignedIn, PermRolesAssign, PermSecurityPolicy, PermPermissionsView},
 	RoleAuditAdmin:    {PermSignedIn, PermAuditRead},
-	RoleEditor: {PermSignedIn, PermArticlesEdit, PermArticlesReview, PermColumnsManage, PermNoticesReceive,
+	RoleEditor: {PermSignedIn, PermArticlesEdit, PermArticlesReview, PermColumnsManage, PermSiteErrors, PermNoticesReceive,
 		PermWorkGroup, PermStatsView},
 	RoleDispatcher: {PermSignedIn, PermBoardModerate, PermCasesView, PermCasesDispatch, PermCasesHandle, PermCoordinationManage, PermPersonalInfo,
 		PermNoticesReceive, PermWorkGroup, PermStatsView},
@@ -183,7 +184,7 @@ var RolePermissions = map[Role][]Permission{
 // AllPermissions lists every permission in the order of the admin page.
 var AllPermissions = []Permission{PermSignedIn, PermOrgsManage, PermAccountsManage, PermSettingsManage,
 	PermRolesAssign, PermSecurityPolicy, PermAuditRead, PermPermissionsView,
-	PermArticlesEdit, PermArticlesReview, PermArticlesContribute, PermColumnsManage,
+	PermArticlesEdit, PermArticlesReview, PermArticlesContribute, PermColumnsManage, PermSiteErrors,
 	PermNoticesIssue, PermNoticesReceive, PermReportsManage, PermReportsSubmit,
 	PermInfoReportsReview, PermInfoReportsSubmit, PermInquiriesAnswer, PermInquiriesAsk, PermWorkGroup,
 	PermBoardModerate, PermChatAgent, PermCasesView, PermCasesDispatch, PermCasesHandle, PermCasesLocal,

@@ -110,6 +110,15 @@ type ReportField struct {
 	Choices    []string // options of a single-choice field
 }
 
+// LengthHint returns the limit a form shows beside a text field, taken from MaxTextValue so
+// that the hint, the input's maxlength and the validation agree; other kinds have none.
+func (f ReportField) LengthHint() string {
+	if f.Kind != FieldText {
+		return ""
+	}
+	return strconv.Itoa(MaxTextValue) + " 字以内"
+}
+
 // ValidateField checks a field of the template designer.
 func ValidateField(f *ReportField) error {
 	f.Label = CleanLine(f.Label)
@@ -197,7 +206,7 @@ func (f ReportField) NormalizeValue(raw string) (string, string) {
 	case FieldText:
 		v = CleanText(raw)
 		if CharCount(v) > MaxTextValue {
-			return "", "“" + f.Label + "”不能超过 500 个字符。"
+			return "", "“" + f.Label + "”不能超过 " + strconv.Itoa(MaxTextValue) + " 个字符。"
 		}
 		return v, ""
 	case FieldChoice:

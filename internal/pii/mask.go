@@ -45,3 +45,18 @@ func MaskAddress(addr string) string {
 	}
 	return string(r[:6]) + "****"
 }
+
+// MaskContact masks a contact that is a mobile number (as MaskPhone) or an e-mail address,
+// which keeps the first character of the mailbox and the domain: z***@example.com.
+func MaskContact(contact string) string {
+	contact = strings.TrimSpace(contact)
+	at := strings.LastIndex(contact, "@")
+	if at < 0 {
+		return MaskPhone(contact)
+	}
+	local := []rune(contact[:at])
+	if len(local) == 0 {
+		return "***" + contact[at:]
+	}
+	return string(local[0]) + "***" + contact[at:]
+}

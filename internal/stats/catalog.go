@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"pingan/internal/store"
 )
 
 // Shape selects how a figure's value is shown and compared.
@@ -81,7 +83,17 @@ func Lookup(key string) (Figure, bool) {
 	return Figure{}, false
 }
 
-// Number returns a count or rate figure as a float, and whether figs holds it.
+// rate is the value of a rate figure: nil, which JSON shows as null and the dashboard as "—",
+// when the denominator is 0, because a share of nothing is unknown rather than 0%.
+func rate(r store.Ratio) any {
+	if r.Den == 0 {
+		return nil
+	}
+	return r.Rate()
+}
+
+// Number returns a count or rate figure as a float, and whether figs holds a number for it. It
+// returns false for a missing key and for a rate without data (nil).
 func Number(figs Figures, key string) (float64, bool) {
 	switch v := figs[key].(type) {
 	case int:

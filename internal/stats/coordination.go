@@ -2,7 +2,6 @@ package stats
 
 import (
 	"context"
-	"math"
 
 	"pingan/internal/store"
 )
@@ -14,12 +13,8 @@ func Coordination(ctx context.Context, db *store.DB, townID int64, p Period, out
 	if err != nil {
 		return err
 	}
-	rate := 0.0
-	if f.NoticeRecipients > 0 {
-		rate = math.Round(float64(f.NoticeRecipientsRead)/float64(f.NoticeRecipients)*10000) / 10000
-	}
 	out["notices_issued"] = f.NoticesIssued
-	out["notice_read_rate"] = rate
+	out["notice_read_rate"] = rate(store.Ratio{Num: f.NoticeRecipientsRead, Den: f.NoticeRecipients})
 	out["reports_submitted"] = f.ReportsSubmitted
 	out["reports_late"] = f.ReportsLate
 	out["information_reports"] = f.InfoReports

@@ -31,12 +31,12 @@ func Service(ctx context.Context, db *store.DB, townID int64, p Period, out Figu
 	out["cases_by_channel"] = byChannel
 	out["cases"] = f.Cases
 	out["cases_resolved"] = f.CasesResolved
-	out["reply_on_time_rate"] = f.ReplyOnTime.Rate()
-	out["resolve_on_time_rate"] = f.ResolveOnTime.Rate()
-	out["satisfaction_rate"] = f.Satisfaction.Rate()
+	out["reply_on_time_rate"] = rate(f.ReplyOnTime)
+	out["resolve_on_time_rate"] = rate(f.ResolveOnTime)
+	out["satisfaction_rate"] = rate(f.Satisfaction)
 	out["disputes"] = f.Disputes
 	out["disputes_settled_locally"] = f.DisputesSettledLocal
-	out["disputes_settled_locally_rate"] = local.Rate()
+	out["disputes_settled_locally_rate"] = rate(local)
 	out["coordination_matters"] = f.CoordinationMatters
 	out["avg_hours_to_acknowledge"] = f.AvgHoursToAck
 	out["avg_hours_to_reply"] = f.AvgHoursToReply

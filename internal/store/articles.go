@@ -350,6 +350,23 @@ func (db *DB) getArticle(ctx context.Context, q querier, actor domain.Actor, id 
 	return a, db.loadArticleLinks(ctx, q, &a)
 }
 
+// ArticleAttachment loads a file attached to an article of the actor's scope, published or not,
+// so that the contributing organization and the reviewing editor can open it before
+// publication. A file that is not attached to such an article is KindNotFound.
+func (db *DB) ArticleAttachment(ctx context.Context, actor domain.Actor, articleID, fileID int64) (FileRecord, error) {
+	scope, args := articleScope(actor, 3)
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM article_attachments x JOIN articles a ON a.id = x.article_id
+		WHERE x.article_id = $1 AND x.file_id = $2 AND `+scope, append([]any{articleID, fileID}, args...)...).Scan(&n)
+	if err != nil {
+		return FileRecord{}, err
+	}
+	if n == 0 {
+		return FileRecord{}, domain.NotFound("附件不存在。")
+	}
+	return db.GetFile(ctx, actor.TownID, fileID)
+}
+
 // GetArticle loads an article of the actor's scope with its body, topics and attachments.
 func (db *DB) GetArticle(ctx context.Context, actor domain.Actor, id int64) (domain.Article, error) {
 	return db.getArticle(ctx, db.sql, actor, id)

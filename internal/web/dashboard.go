@@ -124,7 +124,8 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 		} else {
 			c, okC := stats.Number(cur, f.Key)
 			v, okP := stats.Number(prev, f.Key)
-			row.Missing = !okC
+			_, computed := cur[f.Key]
+			row.Missing = !computed
 			row.Current, row.Previous = "—", "—"
 			if okC {
 				row.Current = stats.Format(f, c)

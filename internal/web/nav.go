@@ -41,6 +41,7 @@ var navItems = []navItem{
 	{Label: "我的投稿", Href: "/admin/contributions", Group: "宣传平台", perm: domain.PermArticlesContribute},
 	{Label: "栏目和专题", Href: "/admin/columns", Group: "宣传平台", perm: domain.PermColumnsManage},
 	{Label: "宣传统计", Href: "/admin/portal-stats", Group: "宣传平台", perm: domain.PermStatsView},
+	{Label: "网站纠错", Href: "/admin/site-errors", Group: "宣传平台", perm: domain.PermSiteErrors},
 	{Label: "我的提醒", Href: "/admin/bell", Group: "个人", perm: domain.PermSignedIn},
 	{Label: "我的账号", Href: "/account", Group: "个人", perm: domain.PermSignedIn},
 }

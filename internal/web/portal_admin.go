@@ -314,6 +314,9 @@ type articleDetailPage struct {
 	CanSubmit   bool
 	CanReview   bool
 	Public      bool
+	// AttachmentLinks is true when the actor may open the attachments: the contributor in
+	// 我的投稿, and staff who review articles.
+	AttachmentLinks bool
 }
 
 func (s *Server) articleDetail(area articleArea) handlerFunc {
@@ -355,10 +358,30 @@ func (s *Server) renderArticleDetail(w http.ResponseWriter, r *http.Request, are
 	data.CanSubmit = serr == nil
 	data.CanReview = !area.Contribute && actor.Can(domain.PermArticlesReview)
 	data.Public = a.Public(s.db.Now())
+	data.AttachmentLinks = area.Contribute || actor.Can(domain.PermArticlesReview)
 	if stepErr != nil {
 		formInvalid(&data.Page, stepErr)
 	}
 	return s.render(w, r, status, "admin/article", data)
+}
+
+// articleAttachment serves an attachment of an article in the back office, before and after it
+// is published, so that the contributor and the editor who reviews it (保密审查) can open it.
+// The store limits the article to the actor's scope.
+func (s *Server) articleAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	fileID, err := pathID(r, "file")
+	if err != nil {
+		return err
+	}
+	f, err := s.db.ArticleAttachment(r.Context(), s.actor(r), id, fileID)
+	if err != nil {
+		return err
+	}
+	return s.servePrivateFile(w, r, f)
 }
 
 var stepDone = map[domain.ArticleAction]string{

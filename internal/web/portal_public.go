@@ -380,7 +380,6 @@ func (s *Server) sitemapHTML(w http.ResponseWriter, r *http.Request) error {
 
 type infoPage struct {
 	Page
-	Back string
 }
 
 func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
@@ -388,11 +387,6 @@ func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reportError shows how to report a mistake on the site, with the address of the page concerned.
-func (s *Server) reportError(w http.ResponseWriter, r *http.Request) error {
-	back := safeNext(r.URL.Query().Get("page"))
-	return s.render(w, r, http.StatusOK, "report_error", &infoPage{Page: Page{Title: "网站纠错"}, Back: back})
-}
-
 // absoluteURL returns the address of path on this site as the visitor reached it.
 func (s *Server) absoluteURL(r *http.Request, path string) string {
 	scheme := "http"

@@ -114,6 +114,18 @@ func (s *demoSite) articleIDs(t *testing.T) (published, draft int64) {
 	return published, drafts[0].ID
 }
 
+// contributionAttachment returns a contribution of 越丰村 that waits for review and the file
+// attached to it.
+func (s *demoSite) contributionAttachment(t *testing.T) (article, file int64) {
+	t.Helper()
+	err := s.db.SQL().QueryRow(`SELECT a.id, x.file_id FROM articles a JOIN article_attachments x ON x.article_id = a.id
+		JOIN orgs o ON o.id = a.contributor_org_id WHERE o.name = '越丰村' AND a.status = 'submitted'`).Scan(&article, &file)
+	if err != nil {
+		t.Fatalf("no submitted contribution of 越丰村 with an attachment: %v", err)
+	}
+	return article, file
+}
+
 // TestPortalRoutesByRole checks every portal route for every demo role: 200 (or a redirect) with
 // the route's permission, 403 without it, and sign-in for anonymous visitors.
 func TestPortalRoutesByRole(t *testing.T) {
@@ -128,11 +140,16 @@ func TestPortalRoutesByRole(t *testing.T) {
 			t.Fatal(err)
 		}
 		topics, _ := db.ListTopics(context.Background(), site.town.TownID)
+		attached, file := site.contributionAttachment(t)
 		fill := func(pattern string) string {
 			p := strings.SplitN(pattern, " ", 2)[1]
 			id := draft
 			if strings.HasPrefix(p, "/admin/contributions/") {
 				id = contribution
+			}
+			if strings.Contains(p, "/attachments/{file}") && strings.HasPrefix(p, "/admin/") {
+				id = attached
+				p = strings.ReplaceAll(p, "{file}", fmt.Sprint(file))
 			}
 			if strings.HasPrefix(p, "/articles/") {
 				id = published
@@ -334,6 +351,65 @@ func TestPortalAttachmentKeepsChineseName(t *testing.T) {
 		}
 		if !found {
 			t.Error("no notice with an attachment")
+		}
+	})
+}
+
+// TestContributionAttachmentBeforePublishing checks that the contributing village and the
+// reviewing editor open the attachment of a contribution that waits for review, while another
+// village and the public do not, and that the public may once it is published.
+func TestContributionAttachmentBeforePublishing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		site := newDemoSite(t, db)
+		id, file := site.contributionAttachment(t)
+		own := fmt.Sprintf("%s/admin/contributions/%d/attachments/%d", site.ts.URL, id, file)
+		review := fmt.Sprintf("%s/admin/articles/%d/attachments/%d", site.ts.URL, id, file)
+		public := fmt.Sprintf("%s/articles/%d/attachments/%d", site.ts.URL, id, file)
+
+		yuefeng := site.signIn(t, "yuefeng")
+		_, page, _ := get(t, yuefeng, fmt.Sprintf("%s/admin/contributions/%d", site.ts.URL, id))
+		if !strings.Contains(page, strings.TrimPrefix(own, site.ts.URL)) {
+			t.Error("the contribution page does not link its attachment")
+		}
+		status, body, header := get(t, yuefeng, own)
+		if status != http.StatusOK || !strings.HasPrefix(body, "PK") {
+			t.Errorf("contributor opens the attachment: status %d, %d bytes", status, len(body))
+		}
+		if cc := header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+			t.Errorf("unpublished attachment Cache-Control %q, want no-store", cc)
+		}
+
+		editor := site.signIn(t, "editor")
+		_, page, _ = get(t, editor, fmt.Sprintf("%s/admin/articles/%d", site.ts.URL, id))
+		if !strings.Contains(page, strings.TrimPrefix(review, site.ts.URL)) {
+			t.Error("the review page does not link the attachment")
+		}
+		if status, _, _ := get(t, editor, review); status != http.StatusOK {
+			t.Errorf("editor opens the attachment: status %d, want 200", status)
+		}
+
+		if status, _, _ := get(t, site.signIn(t, "gaoqiao"), own); status != http.StatusNotFound {
+			t.Errorf("another village opens the attachment: status %d, want 404", status)
+		}
+		if status, _, _ := get(t, site.signIn(t, "police"), review); status != http.StatusForbidden {
+			t.Errorf("a unit handler opens the review link: status %d, want 403", status)
+		}
+		if status, _, _ := get(t, site.client(t), public); status != http.StatusNotFound {
+			t.Errorf("public opens an unpublished attachment: status %d, want 404", status)
+		}
+
+		actor := domain.Actor{TownID: site.town.TownID, Roles: []domain.Role{domain.RoleEditor}, Name: "钱晓燕", IP: "127.0.0.1"}
+		for _, a := range site.town.Accounts {
+			if a.Username == "editor" {
+				actor.AccountID, actor.OrgID = a.ID, site.town.Orgs[a.OrgName]
+			}
+		}
+		now := db.Now()
+		if err := db.ArticleStep(context.Background(), actor, id, store.StepInput{Action: domain.ActionPublish, Confirmed: true, At: now, PublishAt: now.Add(-time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		if status, _, _ := get(t, site.client(t), public); status != http.StatusOK {
+			t.Errorf("public opens a published attachment: status %d, want 200", status)
 		}
 	})
 }

@@ -175,6 +175,17 @@ func containsString(list []string, s string) bool {
 // serveStoredFile writes a stored file. Images show inline; anything else downloads with its
 // original Chinese name.
 func (s *Server) serveStoredFile(w http.ResponseWriter, r *http.Request, f store.FileRecord, inline bool) error {
+	// Storage keys never change their bytes, so the file may be cached for long.
+	return s.serveFileCached(w, r, f, inline, "public, max-age=2592000, immutable")
+}
+
+// servePrivateFile serves a file that only signed-in staff may open, so that no shared cache
+// keeps it.
+func (s *Server) servePrivateFile(w http.ResponseWriter, r *http.Request, f store.FileRecord) error {
+	return s.serveFileCached(w, r, f, false, "private, no-store")
+}
+
+func (s *Server) serveFileCached(w http.ResponseWriter, r *http.Request, f store.FileRecord, inline bool, cacheControl string) error {
 	rc, err := s.files.Open(r.Context(), f.StorageKey)
 	if err != nil {
 		return domain.NotFound("文件不存在。")
@@ -185,8 +196,7 @@ func (s *Server) serveStoredFile(w http.ResponseWriter, r *http.Request, f store
 	}
 	w.Header().Set("Content-Type", f.ContentType)
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	// Storage keys never change their bytes, so the file may be cached for long.
-	w.Header().Set("Cache-Control", "public, max-age=2592000, immutable")
+	w.Header().Set("Cache-Control", cacheControl)
 	if r.Method == http.MethodHead {
 		return nil
 	}

@@ -74,6 +74,9 @@ func (p reportFormPage) FieldError(f domain.ReportField) string {
 	return p.Errors["f"+strconv.FormatInt(f.ID, 10)]
 }
 
+// MaxTextValue returns the maxlength of a text field's input.
+func (reportFormPage) MaxTextValue() int { return domain.MaxTextValue }
+
 // Value returns what the form shows for a field: what was typed, or what is stored.
 func (p reportFormPage) Value(f domain.ReportField) string { return p.Values[f.ID] }
 

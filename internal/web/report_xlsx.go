@@ -112,6 +112,9 @@ func writeOfflineForm(w io.Writer, s domain.ReportSubmission, t domain.ReportTem
 	for i, f := range t.Fields {
 		row := i + 4
 		help := f.Help
+		if hint := f.LengthHint(); hint != "" {
+			help = strings.TrimSpace(help + " " + hint)
+		}
 		if f.Kind == domain.FieldChoice {
 			help = strings.TrimSpace(help + " 可选：" + strings.Join(f.Choices, " / "))
 		}

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"pingan/internal/domain"
 )
 
 // monthlyFields are the fields the report tests design, in order: section, label, kind,
@@ -266,4 +268,34 @@ func TestOfflineFormRoundTrip(t *testing.T) {
 		t.Errorf("upload another report's form: status %d", res.status)
 	}
 	_ = strconv.Itoa
+}
+
+func TestReportTextLimitAgrees(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *coordHarness) {
+		center := h.signIn("coordinator")
+		tid := designMonthlyTemplate(t, center, "月报")
+		res := center.post("/admin/reports/assignments", url.Values{"template_id": {tid}, "title": {"月报"},
+			"period_kind": {"monthly"}, "start_month": {h.db.Now().In(shanghai()).Format("2006-01")}, "due_day": {"5"}, "kind_all": {"village"}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("assign: status %d", res.status)
+		}
+		c := h.signIn("nanri")
+		id := ownReportID(t, c)
+		page := c.get("/admin/my-reports/" + id).body
+		inputs := fieldInputs(t, page)
+		limit := strconv.Itoa(domain.MaxTextValue)
+		mustContain(t, "text field", page, `maxlength="`+limit+`"`, limit+" 字以内")
+
+		form := url.Values{"action": {"save"}, inputs["工作小结"]: {strings.Repeat("稳", domain.MaxTextValue+1)}}
+		res = c.post("/admin/my-reports/"+id, form)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("over-long summary: status %d, want 422", res.status)
+		}
+		mustContain(t, "over-long summary", res.body, "不能超过 "+limit+" 个字符")
+
+		form.Set(inputs["工作小结"], strings.Repeat("稳", domain.MaxTextValue))
+		if res := c.post("/admin/my-reports/"+id, form); res.status != http.StatusSeeOther {
+			t.Errorf("summary at the limit: status %d, want 303", res.status)
+		}
+	})
 }

@@ -3,6 +3,9 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"strings"
+
+	"pingan/internal/domain"
 )
 
 // routeCases gives every route of the table a call for the matrix test.
@@ -209,6 +212,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /accessibility":                    {path: "/accessibility", ok: 200},
 		"GET /elder":                            {path: "/elder?mode=on&back=/", ok: 303},
 		"GET /report-error":                     {path: "/report-error", ok: 200},
+		"POST /report-error":                    {path: "/report-error", ok: 400},
 		"GET /rss.xml":                          {path: "/rss.xml", ok: 200},
 		"GET /search":                           {path: "/search?q=" + url.QueryEscape("禁毒"), ok: 200},
 		"GET /sitemap":                          {path: "/sitemap", ok: 200},
@@ -221,37 +225,44 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /topics/{id}":                      {path: "/topics/" + m.ids["topic"], ok: 200},
 
 		// The news portal: the editorial back office.
-		"GET /admin/articles":                     {path: "/admin/articles", ok: 200},
-		"POST /admin/pending-articles/{id}/draft": {path: "/admin/pending-articles/" + m.ids["pending_article"] + "/draft", ok: 303},
-		"GET /admin/articles/new":                 {path: "/admin/articles/new", ok: 200},
-		"POST /admin/articles":                    {path: "/admin/articles", ok: 422},
-		"POST /admin/articles/uploads":            {path: "/admin/articles/uploads", ok: 400},
-		"GET /admin/articles/{id}":                {path: "/admin/articles/" + m.ids["draft"], ok: 200},
-		"GET /admin/articles/{id}/edit":           {path: "/admin/articles/" + m.ids["draft"] + "/edit", ok: 200},
-		"POST /admin/articles/{id}":               {path: "/admin/articles/" + m.ids["draft"], ok: 422},
-		"POST /admin/articles/{id}/publish":       {path: "/admin/articles/" + m.ids["draft"] + "/publish", ok: 422},
-		"POST /admin/articles/{id}/return":        {path: "/admin/articles/" + m.ids["contribution"] + "/return", ok: 422},
-		"POST /admin/articles/{id}/submit":        {path: "/admin/articles/" + m.ids["draft"] + "/submit", ok: 303},
-		"POST /admin/articles/{id}/withdraw":      {path: "/admin/articles/999999/withdraw", ok: 404},
-		"GET /admin/columns":                      {path: "/admin/columns", ok: 200},
-		"GET /admin/columns/new":                  {path: "/admin/columns/new", ok: 200},
-		"POST /admin/columns":                     {path: "/admin/columns", ok: 422},
-		"GET /admin/columns/{id}/edit":            {path: "/admin/columns/" + m.ids["column"] + "/edit", ok: 200},
-		"POST /admin/columns/{id}":                {path: "/admin/columns/" + m.ids["column"], ok: 422},
-		"GET /admin/topics/new":                   {path: "/admin/topics/new", ok: 200},
-		"POST /admin/topics":                      {path: "/admin/topics", ok: 422},
-		"GET /admin/topics/{id}/edit":             {path: "/admin/topics/" + m.ids["topic"] + "/edit", ok: 200},
-		"POST /admin/topics/{id}":                 {path: "/admin/topics/" + m.ids["topic"], ok: 422},
-		"GET /admin/contributions":                {path: "/admin/contributions", ok: 200},
-		"GET /admin/contributions/new":            {path: "/admin/contributions/new", ok: 200},
-		"POST /admin/contributions":               {path: "/admin/contributions", ok: 422},
-		"POST /admin/contributions/uploads":       {path: "/admin/contributions/uploads", ok: 400},
-		"GET /admin/contributions/{id}":           {path: "/admin/contributions/" + m.ids["contribution"], ok: 200},
-		"GET /admin/contributions/{id}/edit":      {path: "/admin/contributions/" + m.ids["contribution"] + "/edit", ok: 409},
-		"POST /admin/contributions/{id}":          {path: "/admin/contributions/" + m.ids["contribution"], ok: 422},
-		"POST /admin/contributions/{id}/submit":   {path: "/admin/contributions/" + m.ids["contribution"] + "/submit", ok: 409},
-		"GET /admin/portal-stats":                 {path: "/admin/portal-stats", ok: 200},
-		"GET /admin/portal-stats/export.xlsx":     {path: "/admin/portal-stats/export.xlsx", ok: 200},
+		"GET /admin/articles":                         {path: "/admin/articles", ok: 200},
+		"POST /admin/pending-articles/{id}/draft":     {path: "/admin/pending-articles/" + m.ids["pending_article"] + "/draft", ok: 303},
+		"GET /admin/articles/new":                     {path: "/admin/articles/new", ok: 200},
+		"POST /admin/articles":                        {path: "/admin/articles", ok: 422},
+		"POST /admin/articles/uploads":                {path: "/admin/articles/uploads", ok: 400},
+		"GET /admin/articles/{id}":                    {path: "/admin/articles/" + m.ids["draft"], ok: 200},
+		"GET /admin/articles/{id}/attachments/{file}": {path: "/admin/articles/" + m.ids["contribution"] + "/attachments/999999", ok: 404},
+		"GET /admin/articles/{id}/edit":               {path: "/admin/articles/" + m.ids["draft"] + "/edit", ok: 200},
+		"POST /admin/articles/{id}":                   {path: "/admin/articles/" + m.ids["draft"], ok: 422},
+		"POST /admin/articles/{id}/publish":           {path: "/admin/articles/" + m.ids["draft"] + "/publish", ok: 422},
+		"POST /admin/articles/{id}/return":            {path: "/admin/articles/" + m.ids["contribution"] + "/return", ok: 422},
+		"POST /admin/articles/{id}/submit":            {path: "/admin/articles/" + m.ids["draft"] + "/submit", ok: 303},
+		"POST /admin/articles/{id}/withdraw":          {path: "/admin/articles/999999/withdraw", ok: 404},
+		"GET /admin/columns":                          {path: "/admin/columns", ok: 200},
+		"GET /admin/columns/new":                      {path: "/admin/columns/new", ok: 200},
+		"POST /admin/columns":                         {path: "/admin/columns", ok: 422},
+		"GET /admin/columns/{id}/edit":                {path: "/admin/columns/" + m.ids["column"] + "/edit", ok: 200},
+		"POST /admin/columns/{id}":                    {path: "/admin/columns/" + m.ids["column"], ok: 422},
+		"GET /admin/topics/new":                       {path: "/admin/topics/new", ok: 200},
+		"POST /admin/topics":                          {path: "/admin/topics", ok: 422},
+		"GET /admin/topics/{id}/edit":                 {path: "/admin/topics/" + m.ids["topic"] + "/edit", ok: 200},
+		"POST /admin/topics/{id}":                     {path: "/admin/topics/" + m.ids["topic"], ok: 422},
+		"GET /admin/contributions":                    {path: "/admin/contributions", ok: 200},
+		"GET /admin/contributions/new":                {path: "/admin/contributions/new", ok: 200},
+		"POST /admin/contributions":                   {path: "/admin/contributions", ok: 422},
+		"POST /admin/contributions/uploads":           {path: "/admin/contributions/uploads", ok: 400},
+		"GET /admin/contributions/{id}":               {path: "/admin/contributions/" + m.ids["contribution"], ok: 200},
+		// The matrix's demo keeps no file bytes, so its contributions have no attachments.
+		"GET /admin/contributions/{id}/attachments/{file}": {path: "/admin/contributions/" + m.ids["contribution"] + "/attachments/999999", ok: 404},
+		"GET /admin/contributions/{id}/edit":               {path: "/admin/contributions/" + m.ids["contribution"] + "/edit", ok: 409},
+		"POST /admin/contributions/{id}":                   {path: "/admin/contributions/" + m.ids["contribution"], ok: 422},
+		"POST /admin/contributions/{id}/submit":            {path: "/admin/contributions/" + m.ids["contribution"] + "/submit", ok: 409},
+		"GET /admin/portal-stats":                          {path: "/admin/portal-stats", ok: 200},
+		"GET /admin/site-errors":                           {path: "/admin/site-errors?status=all", ok: 200},
+		"GET /admin/site-errors/{id}":                      {path: "/admin/site-errors/" + m.ids["site_error"], ok: 200},
+		"POST /admin/site-errors/{id}/handle": {path: "/admin/site-errors/" + m.ids["site_error"] + "/handle",
+			form: url.Values{"note": {strings.Repeat("长", domain.MaxSiteErrorNote+1)}}, ok: 422},
+		"GET /admin/portal-stats/export.xlsx": {path: "/admin/portal-stats/export.xlsx", ok: 200},
 	}
 	return cases
 }

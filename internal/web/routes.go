@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		{"GET /elder", public, s.elderToggle},
 		{"GET /accessibility", public, s.accessibility},
 		{"GET /report-error", public, s.reportError},
+		{"POST /report-error", public, s.reportErrorSubmit},
 
 		// Sign-in and the signed-in account itself.
 		{"GET /signin", public, s.signInForm},
@@ -232,6 +233,7 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/pending-articles/{id}/draft", domain.PermArticlesEdit, s.articleFromReport},
 		{"POST /admin/articles/uploads", domain.PermArticlesEdit, s.editorUpload},
 		{"GET /admin/articles/{id}", domain.PermArticlesEdit, s.articleDetail(editorArea)},
+		{"GET /admin/articles/{id}/attachments/{file}", domain.PermArticlesReview, s.articleAttachment},
 		{"GET /admin/articles/{id}/edit", domain.PermArticlesEdit, s.articleEdit(editorArea)},
 		{"POST /admin/articles/{id}", domain.PermArticlesEdit, s.articleUpdate(editorArea)},
 		{"POST /admin/articles/{id}/submit", domain.PermArticlesEdit, s.articleStep(editorArea, domain.ActionSubmit)},
@@ -245,6 +247,7 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/contributions", domain.PermArticlesContribute, s.articleCreate(contributeArea)},
 		{"POST /admin/contributions/uploads", domain.PermArticlesContribute, s.editorUpload},
 		{"GET /admin/contributions/{id}", domain.PermArticlesContribute, s.articleDetail(contributeArea)},
+		{"GET /admin/contributions/{id}/attachments/{file}", domain.PermArticlesContribute, s.articleAttachment},
 		{"GET /admin/contributions/{id}/edit", domain.PermArticlesContribute, s.articleEdit(contributeArea)},
 		{"POST /admin/contributions/{id}", domain.PermArticlesContribute, s.articleUpdate(contributeArea)},
 		{"POST /admin/contributions/{id}/submit", domain.PermArticlesContribute, s.articleStep(contributeArea, domain.ActionSubmit)},
@@ -259,6 +262,11 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/topics", domain.PermColumnsManage, s.topicCreate},
 		{"GET /admin/topics/{id}/edit", domain.PermColumnsManage, s.topicEdit},
 		{"POST /admin/topics/{id}", domain.PermColumnsManage, s.topicUpdate},
+
+		// Back office: reports of errors on the site (网站纠错).
+		{"GET /admin/site-errors", domain.PermSiteErrors, s.siteErrorList},
+		{"GET /admin/site-errors/{id}", domain.PermSiteErrors, s.siteErrorDetail},
+		{"POST /admin/site-errors/{id}/handle", domain.PermSiteErrors, s.siteErrorHandle},
 
 		// Back office: statistics of the news portal.
 		{"GET /admin/portal-stats", domain.PermStatsView, s.portalStats},

@@ -59,6 +59,7 @@ var serviceAuditLabels = func() bool {
 		"chat.take": "接入在线咨询", "chat.transfer": "转交在线咨询", "chat.end": "结束在线咨询", "chat.roster": "值班排班",
 		"chat.duty_hours": "修改值班时间", "chat.canned_add": "新增常用语", "chat.canned_delete": "删除常用语",
 		"calendar.update": "修改节假日日历", "stats.export": "导出统计",
+		"site_error.report": "提交网站纠错", "site_error.handle": "处理网站纠错",
 	})
 	return true
 }()

@@ -10,6 +10,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -26,40 +27,58 @@ import (
 )
 
 // shot is one page to capture; user is the demo account to sign in as, or "" for a visitor.
+// When follow is set, the page captured is the target of the first link on path that matches
+// the CSS selector follow, for records whose ids the demo does not fix.
 type shot struct {
-	name string
-	user string
-	path string
+	name   string
+	user   string
+	path   string
+	follow string
 }
 
-// shots lists the pages in the order the README shows them.
+// shots lists the pages in the order the README shows them, then the main page of each role
+// that the role guides under docs/ show.
 var shots = []shot{
-	{"home", "", "/"},
-	{"article", "", "/articles/1"},
-	{"search", "", "/search?q=%E7%A6%81%E6%AF%92"},
-	{"board", "", "/board"},
-	{"signin", "", "/signin"},
-	{"cases", "dispatcher", "/admin/cases"},
-	{"case", "dispatcher", "/admin/cases/1"},
-	{"notices", "yuefeng", "/admin/notices"},
-	{"workgroup", "coordinator", "/admin/workgroup/1"},
-	{"articles", "editor", "/admin/articles"},
-	{"dashboard", "coordinator", "/admin/dashboard"},
-	{"orgs", "admin", "/admin/orgs"},
-	{"audit", "auditor", "/admin/audit"},
+	{"home", "", "/", ""},
+	{"article", "", "/articles/1", ""},
+	{"search", "", "/search?q=%E7%A6%81%E6%AF%92", ""},
+	{"board", "", "/board", ""},
+	{"signin", "", "/signin", ""},
+	{"cases", "dispatcher", "/admin/cases", ""},
+	{"case", "dispatcher", "/admin/cases/1", ""},
+	{"notices", "yuefeng", "/admin/notices", ""},
+	{"workgroup", "coordinator", "/admin/workgroup/1", ""},
+	{"articles", "editor", "/admin/articles", ""},
+	{"dashboard", "coordinator", "/admin/dashboard", ""},
+	{"orgs", "admin", "/admin/orgs", ""},
+	{"audit", "auditor", "/admin/audit", ""},
+	{"report-error", "", "/report-error?page=%2Fcolumns%2Fnews", ""},
+	{"query", "", "/query", ""},
+	{"security", "security", "/admin/security", ""},
+	{"roles", "security", "/admin/roles", ""},
+	{"contributions", "yuefeng", "/admin/contributions", ""},
+	{"site-errors", "editor", "/admin/site-errors?status=all", ""},
+	{"moderation", "moderator", "/admin/board", ""},
+	{"chat-desk", "agent", "/admin/chat", ""},
+	{"unit-case", "police", "/admin/cases", `table a[href^="/admin/cases/"]`},
+	{"grid-cases", "grid", "/admin/cases", ""},
+	{"notice-unread", "yuefeng", "/admin/notices?unread=1", `table a[href^="/admin/notices/"]`},
+	{"my-report", "yuefeng", "/admin/my-reports", `a[href^="/admin/my-reports/"]`},
+	{"report-tasks", "coordinator", "/admin/reports", ""},
 }
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
 	only := flag.String("only", "", "comma-separated shot names to take (default all)")
+	listen := flag.String("listen", "127.0.0.1:0", "loopback address the demo server listens on (default: a free port)")
 	flag.Parse()
-	if err := run(*out, *only); err != nil {
+	if err := run(*out, *only, *listen); err != nil {
 		fmt.Fprintln(os.Stderr, "screenshots:", err)
 		os.Exit(1)
 	}
 }
 
-func run(outDir, only string) error {
+func run(outDir, only, listen string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
@@ -74,7 +93,7 @@ func run(outDir, only string) error {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(ctx, []string{"serve", "--demo", "--data", data, "--listen", "127.0.0.1:0"},
+		done <- app.Run(ctx, []string{"serve", "--demo", "--data", data, "--listen", listen},
 			func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
@@ -174,6 +193,17 @@ func capture(addr string, passwords map[string]string, outDir, suffix string, w,
 		}
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+s.path), chromedp.Sleep(300*time.Millisecond)); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if s.follow != "" {
+			selector, _ := json.Marshal(s.follow)
+			href, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+				"(function(){var a=document.querySelector("+string(selector)+");return a?a.getAttribute('href'):''})()"))
+			if err != nil || href == "" {
+				return fmt.Errorf("%s: no link %s on %s: %v", s.name, s.follow, s.path, err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+href), chromedp.Sleep(300*time.Millisecond)); err != nil {
+				return fmt.Errorf("%s: %w", s.name, err)
+			}
 		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
