@@ -67,7 +67,7 @@ var templateFuncs = template.FuncMap{
 	"roleHas":      func(r domain.Role, p domain.Permission) bool { return domain.RoleHas(r, p) },
 	"permLabel":    func(p domain.Permission) string { return p.Label() },
 	"waitLabel":    waitLabel,
-	"ratePercent":  func(rate float64) float64 { return rate * 100 },
+	"ratioText":    ratioText,
 	// News portal.
 	"sourceLabel":  func(k domain.SourceKind) string { return k.Label() },
 	"statusLabel":  func(s domain.ArticleStatus) string { return s.Label() },

@@ -29,7 +29,7 @@ type serviceStatsPage struct {
 	Units     []store.UnitFigures
 	KindBars  []chartBar
 	ChanBars  []chartBar
-	LocalRate float64
+	LocalRate store.Ratio
 }
 
 // statsPeriod reads from and to (YYYY-MM-DD, Beijing time) from the query; the default is the
@@ -87,7 +87,7 @@ func (s *Server) serviceStats(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := &serviceStatsPage{Page: Page{Title: "服务民生统计"}, From: domain.FormatDate(p.From), To: domain.FormatDate(p.To), Figures: f, Units: units,
-		LocalRate: store.Ratio{Num: f.DisputesSettledLocal, Den: f.Disputes}.Rate()}
+		LocalRate: store.Ratio{Num: f.DisputesSettledLocal, Den: f.Disputes}}
 	var labels []string
 	var values []int
 	for _, k := range board.Kinds {
@@ -127,11 +127,11 @@ func (s *Server) serviceStatsExport(w http.ResponseWriter, r *http.Request) erro
 		{"其中已解决", f.HelpRequestsResolved},
 		{"工单总数", f.Cases},
 		{"已解决工单", f.CasesResolved},
-		{"按时答复率", f.ReplyOnTime.Rate()},
-		{"按时办结率", f.ResolveOnTime.Rate()},
-		{"群众满意率", f.Satisfaction.Rate()},
+		{"按时答复率", ratioCell(f.ReplyOnTime)},
+		{"按时办结率", ratioCell(f.ResolveOnTime)},
+		{"群众满意率", ratioCell(f.Satisfaction)},
 		{"矛盾纠纷（件）", f.Disputes},
-		{"就地化解率", store.Ratio{Num: f.DisputesSettledLocal, Den: f.Disputes}.Rate()},
+		{"就地化解率", ratioCell(store.Ratio{Num: f.DisputesSettledLocal, Den: f.Disputes})},
 		{"协调事项（件）", f.CoordinationMatters},
 		{"平均签收用时（小时）", f.AvgHoursToAck},
 		{"平均答复用时（小时）", f.AvgHoursToReply},
@@ -170,4 +170,22 @@ func (s *Server) serviceStatsExport(w http.ResponseWriter, r *http.Request) erro
 	setAttachment(w, fmt.Sprintf("服务民生统计_%s_%s.xlsx", domain.FormatDate(p.From), domain.FormatDate(p.To)))
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	return x.Write(w)
+}
+
+// ratioText shows a ratio as a percentage with one decimal, or "—" when nothing counts towards
+// it, so an empty period never reads as 0.0%.
+func ratioText(r store.Ratio) string {
+	if r.Den == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", r.Rate()*100)
+}
+
+// ratioCell is a ratio as an .xlsx cell: the rate as a number, or "—" when nothing counts
+// towards it.
+func ratioCell(r store.Ratio) any {
+	if r.Den == 0 {
+		return "—"
+	}
+	return r.Rate()
 }
