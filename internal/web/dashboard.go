@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -102,11 +103,9 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 	data.Figures, data.PreviousFigures = cur, prev
 
 	months := stats.Months(p)
-	monthly := make([]stats.Figures, len(months))
-	for i, m := range months {
-		if monthly[i], err = stats.Compute(r.Context(), s.db, town, m, s.sources); err != nil {
-			return nil, err
-		}
+	monthly, err := s.monthlyFigures(r.Context(), town, cur, months)
+	if err != nil {
+		return nil, err
 	}
 
 	repl := strings.NewReplacer("{from}", data.From, "{to}", data.To)
@@ -150,6 +149,30 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 		data.Groups[gi].Rows = append(data.Groups[gi].Rows, row)
 	}
 	return data, nil
+}
+
+// monthlyFigures returns the figures of each month for the trend charts. The headline counts
+// come from stats.Trend, one grouped query per kind of record. Only when a source adds a
+// headline count that Trend does not compute does it run every source once per month.
+func (s *Server) monthlyFigures(ctx context.Context, town int64, cur stats.Figures, months []stats.Period) ([]stats.Figures, error) {
+	monthly, err := stats.Trend(ctx, s.db, town, months)
+	if err != nil || len(monthly) == 0 {
+		return monthly, err
+	}
+	for _, f := range stats.Catalog {
+		_, computed := stats.Number(cur, f.Key)
+		_, trended := monthly[0][f.Key]
+		if !f.Headline || f.Shape != stats.Count || !computed || trended {
+			continue
+		}
+		for i, m := range months {
+			if monthly[i], err = stats.Compute(ctx, s.db, town, m, s.sources); err != nil {
+				return nil, err
+			}
+		}
+		break
+	}
+	return monthly, nil
 }
 
 // entryLabels replaces the codes of a breakdown (a post kind, a case channel) with their Chinese

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -299,8 +300,9 @@ func shiftDay(col, s string, shift time.Duration) string {
 			return domain.FormatDate(d.AddDate(0, 0, -days))
 		}
 	case "period_key":
+		// Whole months, so that the keys of one copy stay distinct.
 		if d, err := time.ParseInLocation("2006-01", s, domain.Shanghai); err == nil {
-			return d.AddDate(0, 0, 14-days).Format("2006-01")
+			return d.AddDate(0, -int(math.Round(float64(days)/30.44)), 0).Format("2006-01")
 		}
 	}
 	return s
