@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"pingan/internal/domain"
@@ -35,16 +34,20 @@ type bucketed struct {
 }
 
 // bucketExpr returns a CASE expression that numbers the range col falls in, with the bounds
-// as parameters $next, $next+1, …: 0 for [bounds[0], bounds[1]), 1 for the next range, and
-// NULL outside them.
+// as parameters $next, $next+1, …: 0 for [bounds[0], bounds[1]), 1 for the next range, and so
+// on. It is only meaningful for rows within [bounds[0], bounds[last]), which the queries' WHERE
+// clauses select. The CASEs nest as a binary search, so a row takes about log2(ranges)
+// comparisons instead of one per range.
 func bucketExpr(col string, next, bounds int) string {
-	var b strings.Builder
-	b.WriteString("CASE")
-	for i := 1; i < bounds; i++ {
-		fmt.Fprintf(&b, " WHEN %s < $%d THEN %d", col, next+i, i-1)
+	var build func(lo, hi int) string // ranges lo … hi−1
+	build = func(lo, hi int) string {
+		if hi-lo == 1 {
+			return fmt.Sprint(lo)
+		}
+		mid := (lo + hi) / 2
+		return fmt.Sprintf("CASE WHEN %s < $%d THEN %s ELSE %s END", col, next+mid, build(lo, mid), build(mid, hi))
 	}
-	b.WriteString(" END")
-	return b.String()
+	return build(0, bounds-1)
 }
 
 // TrendStats computes the headline counts of a town for each range [bounds[i], bounds[i+1]),
