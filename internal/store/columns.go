@@ -229,3 +229,33 @@ func (db *DB) ListTopics(ctx context.Context, townID int64) ([]domain.Topic, err
 	}
 	return out, rows.Err()
 }
+
+// TopicsByID returns the topics of the town among ids, in the topics' order, without their
+// article counts. An article page needs only the names; counting the articles of every topic
+// reads every topic link of the town.
+func (db *DB) TopicsByID(ctx context.Context, townID int64, ids []int64) ([]domain.Topic, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, town_id, name, description, sort_order FROM topics
+		WHERE town_id = $1 ORDER BY sort_order, id`, townID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.Topic
+	for rows.Next() {
+		var t domain.Topic
+		if err := rows.Scan(&t.ID, &t.TownID, &t.Name, &t.Description, &t.SortOrder); err != nil {
+			return nil, err
+		}
+		if want[t.ID] {
+			out = append(out, t)
+		}
+	}
+	return out, rows.Err()
+}

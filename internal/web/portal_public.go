@@ -241,18 +241,8 @@ func (s *Server) renderArticle(w http.ResponseWriter, r *http.Request, townID, i
 	if data.Related, err = s.db.RelatedArticles(ctx, a, 6, now); err != nil {
 		return err
 	}
-	if len(a.TopicIDs) > 0 {
-		topics, err := s.db.ListTopics(ctx, townID)
-		if err != nil {
-			return err
-		}
-		for _, t := range topics {
-			for _, tid := range a.TopicIDs {
-				if t.ID == tid {
-					data.Topics = append(data.Topics, t)
-				}
-			}
-		}
+	if data.Topics, err = s.db.TopicsByID(ctx, townID, a.TopicIDs); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "article", data)
 }
