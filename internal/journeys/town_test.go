@@ -149,12 +149,18 @@ func (p *person) location() string {
 	return s
 }
 
-// navTo follows a link of the back office's menu.
+// navTo follows a link of the back office's menu to the page whose heading is the link's text.
 func (p *person) navTo(label string) {
+	p.t.Helper()
+	p.navToHeading(label, label)
+}
+
+// navToHeading follows a link of the back office's menu to a page with another heading.
+func (p *person) navToHeading(label, heading string) {
 	p.t.Helper()
 	p.run("open "+label+" from the menu",
 		chromedp.Click(chromedp.Search(`//nav[@class="admin-nav"]//a[normalize-space()="`+label+`"]`)),
-		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="`+label+`"]`)))
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="`+heading+`"]`)))
 }
 
 // into runs a and stores its value in dst, so that reading a page fits among other steps.
