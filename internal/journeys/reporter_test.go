@@ -39,15 +39,15 @@ func villageReporterJourney(t *testing.T, town *townUnderTest) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-status="pending"]`)),
 		into(&heading, chromedp.Text(chromedp.CSS(`h1`))))
 	values := map[string]string{
-		"排查矛盾纠纷（件）":      "6",
-		"调处成功（件）":        "5",
-		"其中在村（社区）化解（件）":  "4",
-		"刑事案件（起）":        "0",
-		"治安案件（起）":        "1",
-		"排查安全隐患（处）":      "9",
-		"整改到位（处）":        "8",
-		"新登记新居民（人）":      "23",
-		"工作小结":           "本月排查矛盾纠纷 6 件，调处成功 5 件；发现安全隐患 9 处，整改 8 处。",
+		"排查矛盾纠纷（件）":     "6",
+		"调处成功（件）":       "5",
+		"其中在村（社区）化解（件）": "4",
+		"刑事案件（起）":       "0",
+		"治安案件（起）":       "1",
+		"排查安全隐患（处）":     "9",
+		"整改到位（处）":       "8",
+		"新登记新居民（人）":     "23",
+		"工作小结":          "本月排查矛盾纠纷 6 件，调处成功 5 件；发现安全隐患 9 处，整改 8 处。",
 	}
 	var fill []chromedp.Action[chromedp.Void]
 	for label, value := range values {

@@ -106,7 +106,8 @@ func (town *townUnderTest) staff(t *testing.T, username string) *person {
 		chromedp.SendKeys(chromedp.CSS(`#username`), username),
 		chromedp.SendKeys(chromedp.CSS(`#password`), password),
 		chromedp.Submit(chromedp.CSS(`#password`)),
-		chromedp.WaitVisible(chromedp.CSS(`.admin-nav`)))
+		chromedp.WaitVisible(chromedp.CSS(`.admin-nav`)),
+		pageLoaded())
 	return p
 }
 
@@ -159,8 +160,10 @@ func (p *person) navTo(label string) {
 func (p *person) navToHeading(label, heading string) {
 	p.t.Helper()
 	p.run("open "+label+" from the menu",
+		pageLoaded(),
 		chromedp.Click(chromedp.Search(`//nav[@class="admin-nav"]//a[normalize-space()="`+label+`"]`)),
-		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="`+heading+`"]`)))
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="`+heading+`"]`)),
+		pageLoaded())
 }
 
 // into runs a and stores its value in dst, so that reading a page fits among other steps.
@@ -170,6 +173,13 @@ func into[T any](dst *T, a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 		*dst = v
 		return chromedp.Void{}, err
 	}
+}
+
+// pageLoaded waits until the current page has loaded with its scripts, so that a click does
+// not land on an element the loading page is about to replace.
+func pageLoaded() chromedp.Action[chromedp.Void] {
+	var done bool
+	return into(&done, chromedp.Poll[bool](`document.readyState === "complete"`))
 }
 
 // flashSays waits for the page's one-time message containing text, so that a step waits for
