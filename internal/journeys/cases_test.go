@@ -34,7 +34,7 @@ func dispatcherJourney(t *testing.T, town *townUnderTest) {
 	town.dispatchedCase = number
 }
 
-// unitHandlerJourney: the dispatcher hands a case to the police station; the station's handler
+// unitHandlerJourney: the dispatcher hands a case to the police station. The station's handler
 // finds it in the case list, acknowledges it, replies to the citizen and resolves it.
 func unitHandlerJourney(t *testing.T, town *townUnderTest) {
 	dispatcher := town.staff(t, "dispatcher")

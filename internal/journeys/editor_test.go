@@ -8,10 +8,9 @@ import (
 
 func TestEditorJourney(t *testing.T) { eachDialect(t, editorJourney) }
 
-// editorJourney: the center's editor opens the contributions waiting for review, reviews one
-// (the village reporter's, when that journey ran on this town before), confirms the
-// confidentiality review and publishes it; the article then appears in its column on the public
-// site.
+// editorJourney: the center's editor opens the contributions waiting for review and reviews
+// one, the village reporter's when that journey ran on this town before. The editor confirms the
+// confidentiality review and publishes it, and a reader then finds it in its column.
 func editorJourney(t *testing.T, town *townUnderTest) {
 	editor := town.staff(t, "editor")
 	editor.navToHeading("待审稿件", "稿件管理")
@@ -42,6 +41,6 @@ func editorJourney(t *testing.T, town *townUnderTest) {
 		t.Errorf("the public article's heading is %q, want %q", shown, title)
 	}
 	if town.contributionTitle != "" {
-		mustContain(t, "the public article", reader.text(".article-body"), "走访沿街店铺二十余家")
+		mustContain(t, "the public article", reader.text(".article-body"), contributionText)
 	}
 }

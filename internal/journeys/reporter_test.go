@@ -8,10 +8,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// contributionText is the body the village reporter types into the editor.
+const contributionText = "越丰村组织党员和志愿者开展平安夜巡，走访沿街店铺二十余家。"
+
 func TestVillageReporterJourney(t *testing.T) { eachDialect(t, villageReporterJourney) }
 
 // villageReporterJourney: 越丰村's reporter contributes an article, files the monthly report
-// of the current period, and answers a notice the center coordinator sends the village.
+// of the current period, and submits feedback on a notice the center's coordinator sends.
 func villageReporterJourney(t *testing.T, town *townUnderTest) {
 	reporter := town.staff(t, "yuefeng")
 
@@ -23,13 +26,13 @@ func villageReporterJourney(t *testing.T, town *townUnderTest) {
 		chromedp.SendKeys(chromedp.CSS(`#title`), title),
 		chromedp.Evaluate[chromedp.Void](pickOption("#column_id", "工作动态")),
 		chromedp.Click(chromedp.CSS(`#editor-area [contenteditable=true]`)),
-		chromedp.SendKeys(chromedp.CSS(`#editor-area [contenteditable=true]`), "越丰村组织党员和志愿者开展平安夜巡，走访沿街店铺二十余家。"),
+		chromedp.SendKeys(chromedp.CSS(`#editor-area [contenteditable=true]`), contributionText),
 		chromedp.Click(chromedp.CSS(`.article-form button[type=submit]`)),
 		flashSays("已保存为草稿"),
 		chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)),
 		flashSays("已提交审核"))
 	mustContain(t, "the contribution's state", reporter.text(".details"), "待审核", "工作动态")
-	mustContain(t, "the contribution's preview", reporter.text(".article-body.preview"), "走访沿街店铺二十余家")
+	mustContain(t, "the contribution's preview", reporter.text(".article-body.preview"), contributionText)
 	town.contributionTitle = title
 
 	reporter.navTo("报表填报")

@@ -14,9 +14,9 @@ import (
 func TestResidentJourney(t *testing.T) { eachDialect(t, residentJourney) }
 
 // residentJourney: a resident without an account reads an article of a column, searches the
-// site and opens a hit, posts on the message board with the captcha answered, and keeps the
-// query code. The moderator publishes the post and answers it; the resident looks the answer up
-// with the query code and rates it.
+// site and opens a hit, then posts on the message board, solving its captcha, and keeps the
+// query code. The moderator publishes the post and replies to it. The resident looks the reply
+// up with the query code and rates it.
 func residentJourney(t *testing.T, town *townUnderTest) {
 	resident := town.visitor(t)
 
@@ -107,7 +107,7 @@ func residentJourney(t *testing.T, town *townUnderTest) {
 
 var captchaQuestion = regexp.MustCompile(`^(.+?)(加|减|乘以)(.+?)等于几？$`)
 
-// solveCaptcha answers the message board's question, such as 七加五等于几？, as a person does.
+// solveCaptcha computes the answer to the message board's question, such as 七加五等于几？, as a person does.
 func solveCaptcha(question string) (string, error) {
 	m := captchaQuestion.FindStringSubmatch(question)
 	if m == nil {

@@ -29,7 +29,7 @@ type townUnderTest struct {
 	postTitle         string // the resident's message-board post
 	contributionTitle string // the village reporter's contribution
 	reportTitle       string // the monthly report's page heading, with its period
-	noticeTitle       string // the notice the village reporter answered
+	noticeTitle       string // the notice the village reporter gave feedback on
 	dispatchedCase    string // the number of the case the dispatcher registered, dispatched and supervised
 	handledCase       string // the number of the case the unit handler acknowledged and resolved
 }
@@ -78,13 +78,13 @@ type person struct {
 	t    *testing.T
 	town *townUnderTest
 	ctx  context.Context
-	who  string
+	name string // the account's username, or "visitor"
 }
 
 // visitor opens a browser context for a citizen without an account, on the home page.
 func (town *townUnderTest) visitor(t *testing.T) *person {
 	t.Helper()
-	p := &person{t: t, town: town, ctx: town.open(), who: "visitor"}
+	p := &person{t: t, town: town, ctx: town.open(), name: "visitor"}
 	p.run("open the home page",
 		chromedp.Navigate(town.base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`form.site-search`)))
@@ -98,7 +98,7 @@ func (town *townUnderTest) staff(t *testing.T, username string) *person {
 	if password == "" {
 		t.Fatalf("demo-accounts.txt lists no account %s", username)
 	}
-	p := &person{t: t, town: town, ctx: town.open(), who: username}
+	p := &person{t: t, town: town, ctx: town.open(), name: username}
 	p.run("sign in",
 		chromedp.Navigate(town.base+"/"),
 		chromedp.Click(chromedp.CSS(`a[href="/signin"]`)),
@@ -121,7 +121,7 @@ func (p *person) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		p.t.Fatalf("%s (%s): %v\n%s", what, p.who, err, p.page())
+		p.t.Fatalf("%s (%s): %v\n%s", what, p.name, err, p.page())
 	}
 }
 
@@ -139,14 +139,6 @@ func (p *person) text(css string) string {
 	p.t.Helper()
 	var s string
 	p.run("read "+css, into(&s, chromedp.Text(chromedp.CSS(css))))
-	return s
-}
-
-// location returns the address of the current page.
-func (p *person) location() string {
-	p.t.Helper()
-	var s string
-	p.run("read the address", into(&s, chromedp.Location()))
 	return s
 }
 
