@@ -26,10 +26,7 @@ func dispatcherJourney(t *testing.T, town *townUnderTest) {
 	mustContain(t, "the case's units", dispatcher.text(".admin-main table"), "高桥派出所", "主办", "司法所", "协办")
 
 	dispatcher.navTo("工单")
-	dispatcher.run("find the case in the list",
-		chromedp.SendKeys(chromedp.CSS(`#q`), number),
-		chromedp.Click(chromedp.Search(`//form[contains(@class, "filters")]//button[normalize-space()="筛选"]`)),
-		chromedp.WaitVisible(chromedp.Search(`//table//a[normalize-space()="`+number+`"]`)))
+	findCase(dispatcher, number)
 	mustContain(t, "the case list", dispatcher.text(".admin-main table"), "督办", "高桥派出所")
 	town.dispatchedCase = number
 }
@@ -43,10 +40,7 @@ func unitHandlerJourney(t *testing.T, town *townUnderTest) {
 
 	police := town.staff(t, "police")
 	police.navTo("工单")
-	police.run("find the case dispatched to the station",
-		chromedp.SendKeys(chromedp.CSS(`#q`), number),
-		chromedp.Click(chromedp.Search(`//form[contains(@class, "filters")]//button[normalize-space()="筛选"]`)),
-		chromedp.WaitVisible(chromedp.Search(`//table//a[normalize-space()="`+number+`"]`)))
+	findCase(police, number)
 	mustContain(t, "the station's case list", police.text(".admin-main table"), title, "已交办")
 	reply := "已在集镇主要路口增设夜间巡逻卡点，查处改装摩托车 2 辆，后续将持续巡查。"
 	police.run("acknowledge, reply and resolve",
@@ -58,6 +52,19 @@ func unitHandlerJourney(t *testing.T, town *townUnderTest) {
 	mustContain(t, "the case's state line", police.text(".case-state"), "已办结")
 	mustContain(t, "the case's timeline", police.text(".timeline"), "签收", "答复", reply, "办结")
 	town.handledCase = number
+}
+
+// findCase filters the case list by the case's number.
+func findCase(p *person, number string) {
+	p.t.Helper()
+	p.run("find case "+number+" in the list",
+		chromedp.SendKeys(chromedp.CSS(`#q`), number),
+		chromedp.Click(chromedp.Search(`//form[contains(@class, "filters")]//button[normalize-space()="筛选"]`)),
+		// The unfiltered list may show the same link, so wait for the filtered page's own
+		// search box, whose markup carries the number.
+		chromedp.WaitReady(chromedp.Search(`//input[@id="q" and @value="`+number+`"]`)),
+		pageLoaded(),
+		chromedp.WaitVisible(chromedp.Search(`//table//a[normalize-space()="`+number+`"]`)))
 }
 
 // registerAndDispatch registers a phoned-in case from the case list's button and dispatches it
