@@ -4,37 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"pingan/internal/store/storetest"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from the server goroutine and read from the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -46,36 +25,10 @@ func run(t *testing.T, env map[string]string, stdin string, args ...string) (str
 	return out.String(), errOut.String(), err
 }
 
-var startedLine = regexp.MustCompile(`平安网已启动：http://([0-9.:]+)/`)
-
 // startServer runs `pingan serve` until the test ends and returns its address and output.
-func startServer(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer) {
+func startServer(t *testing.T, env map[string]string, args ...string) (string, *ServerOutput) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), envOf(env), strings.NewReader(""), out, io.Discard)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := startedLine.FindStringSubmatch(out.String()); m != nil {
-			return m[1], out
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped early: %v\n%s", err, out.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	t.Fatalf("serve did not start:\n%s", out.String())
-	return "", nil
+	return StartTestServer(t, env, args...)
 }
 
 func getStatus(t *testing.T, url string) int {

@@ -29,17 +29,12 @@ func Path() string {
 	return ""
 }
 
-// New starts a fresh headless browser with its own profile and returns a context for chromedp
-// actions; the browser closes when the test ends. width and height set the window.
-func New(t testing.TB, width, height int) context.Context {
-	t.Helper()
-	bin := Path()
-	if bin == "" {
-		t.Fatal("Chromium is not installed: apt-get install chromium (or set PINGAN_CHROMIUM)")
-	}
-	opts := []chromedp.ExecAllocatorOption{
+// allocatorOptions are the flags of every test browser: headless, a fresh profile in dir, no
+// background traffic, Chinese as the interface language.
+func allocatorOptions(bin, dir string, width, height int) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true),
@@ -53,6 +48,17 @@ func New(t testing.TB, width, height int) context.Context {
 		chromedp.Flag("lang", "zh-CN"),
 		chromedp.WindowSize(width, height),
 	}
+}
+
+// New starts a fresh headless browser with its own profile and returns a context for chromedp
+// actions; the browser closes when the test ends. width and height set the window.
+func New(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	bin := Path()
+	if bin == "" {
+		t.Fatal("Chromium is not installed: apt-get install chromium (or set PINGAN_CHROMIUM)")
+	}
+	opts := allocatorOptions(bin, t.TempDir(), width, height)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	// Start the browser now, so a start failure is reported here and not in the first action.
@@ -69,6 +75,40 @@ func New(t testing.TB, width, height int) context.Context {
 		cancelAlloc()
 	})
 	return ctx
+}
+
+// NewPeople starts a fresh headless browser like New and returns a function that opens a
+// separate browser context in it, with cookies and storage of its own, for each person of a
+// journey. The contexts have no deadline, so callers give each step a timeout of its own.
+func NewPeople(t testing.TB, width, height int) func() context.Context {
+	t.Helper()
+	bin := Path()
+	if bin == "" {
+		t.Fatal("Chromium is not installed: apt-get install chromium (or set PINGAN_CHROMIUM)")
+	}
+	opts := allocatorOptions(bin, t.TempDir(), width, height)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(browser); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+	})
+	return func() context.Context {
+		t.Helper()
+		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		// The first action opens the tab and binds it to the context it runs with, so it runs
+		// without a timeout.
+		if err := chromedp.Do(ctx); err != nil {
+			t.Fatalf("open a browser context: %v", err)
+		}
+		return ctx
+	}
 }
 
 // Desktop and Phone are the window sizes of the journeys and screenshots.
