@@ -266,7 +266,9 @@ type PostFilter struct {
 	Status board.Status
 	// Unanswered keeps the accepted posts that no unit has answered yet, as UnansweredPosts.
 	Unanswered bool
-	Page       Page
+	// From and To limit the time the post was sent to [From, To) when set (staff list only).
+	From, To time.Time
+	Page     Page
 }
 
 // ListPublicPosts returns one page of a town's published posts, newest first, with the name
@@ -427,6 +429,14 @@ func (db *DB) ListPostsForStaff(ctx context.Context, actor domain.Actor, f PostF
 	if f.Unanswered {
 		args = append(args, db.now())
 		where += ` AND ` + unansweredWhere(len(args))
+	}
+	if !f.From.IsZero() {
+		args = append(args, f.From.UTC())
+		where += fmt.Sprintf(` AND p.created_at >= $%d`, len(args))
+	}
+	if !f.To.IsZero() {
+		args = append(args, f.To.UTC())
+		where += fmt.Sprintf(` AND p.created_at < $%d`, len(args))
 	}
 	return db.listPosts(ctx, where, args, f.Page, false)
 }

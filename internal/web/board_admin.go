@@ -17,6 +17,7 @@ type boardQueuePage struct {
 	Statuses []board.Status
 	// Unanswered limits the list to accepted posts no unit has answered yet.
 	Unanswered bool
+	Scope      listScope
 	Pager      Pager
 }
 
@@ -29,13 +30,35 @@ func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
 		status = ""
 	}
 	unanswered := r.URL.Query().Get("unanswered") == "1"
-	posts, total, err := s.db.ListPostsForStaff(r.Context(), s.actor(r), store.PostFilter{Status: status, Unanswered: unanswered,
-		Page: store.Page{Number: pageNumber(r), Size: 20}})
+	f := store.PostFilter{Status: status, Unanswered: unanswered, Page: store.Page{Number: pageNumber(r), Size: 20}}
+	scope, err := boardQueueScope(r, &f)
+	if err != nil {
+		return err
+	}
+	posts, total, err := s.db.ListPostsForStaff(r.Context(), s.actor(r), f)
 	if err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/board/queue", &boardQueuePage{Page: Page{Title: "留言审核"}, Posts: posts, Status: status, Unanswered: unanswered,
-		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Pager: newPager(r, pageNumber(r), 20, total)})
+		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Scope: scope, Pager: newPager(r, pageNumber(r), 20, total)})
+}
+
+// boardQueueScope reads the filters the dashboard's links add to the message-board queue: the
+// kind of post and the days from and to (inclusive, Beijing time) it was sent.
+func boardQueueScope(r *http.Request, f *store.PostFilter) (listScope, error) {
+	q := r.URL.Query()
+	p := domain.Problems{}
+	scope := listScope{Base: "/admin/board?status=all"}
+	if v := q.Get("kind"); v != "" {
+		f.Kind = board.Kind(v)
+		if !f.Kind.Valid() {
+			p.Add("kind", "留言类别应为 suggestion、consultation、complaint、help 或 tipoff。")
+		}
+		scope.Params = append(scope.Params, scopeParam{Name: "kind", Label: "类别", Value: f.Kind.Label()})
+	}
+	f.From, f.To = periodParams(q, p)
+	scope.Params = append(scope.Params, periodScope(q, "留言日期")...)
+	return scope, p.Err()
 }
 
 type boardStaffPage struct {
