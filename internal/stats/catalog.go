@@ -74,8 +74,8 @@ var Catalog = []Figure{
 	{Key: "disputes", Label: "矛盾纠纷", Group: "服务民生", Shape: Count, Link: "/admin/cases?category=dispute&from={from}&to={to}"},
 	{Key: "disputes_settled_locally_rate", Label: "矛盾纠纷就地化解率", Group: "服务民生", Shape: Rate, Headline: true, Link: "/admin/cases?category=dispute&from={from}&to={to}"},
 
-	{Key: "unanswered_posts", Label: "留言未答复", Group: "日常检查", Shape: Count, Link: "/admin/board?status=all&unanswered=1"},
-	{Key: "unanswered_posts_overdue", Label: "其中超过答复时限", Group: "日常检查", Shape: Count},
+	{Key: "unanswered_posts", Label: "留言未答复", Group: "日常检查", Shape: Count, Link: "/admin/board?status=all&unanswered=1&to={to}"},
+	{Key: "unanswered_posts_overdue", Label: "其中超过答复时限", Group: "日常检查", Shape: Count, Link: "/admin/board?status=all&unanswered=1&overdue=1&to={to}"},
 }
 
 // Lookup returns the catalog entry of key.

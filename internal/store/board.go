@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -264,11 +265,15 @@ func (db *DB) scanPost(row interface{ Scan(...any) error }, reveal bool) (BoardP
 type PostFilter struct {
 	Kind   board.Kind
 	Status board.Status
-	// Unanswered keeps the accepted posts that no unit has answered yet, as UnansweredPosts.
+	// Unanswered keeps the accepted posts that no unit had answered at AsOf (now when zero), as
+	// UnansweredPosts.
 	Unanswered bool
+	AsOf       time.Time
 	// From and To limit the time the post was sent to [From, To) when set (staff list only).
 	From, To time.Time
-	Page     Page
+	// IDs keeps only these posts when not nil (staff list only); an empty slice keeps none.
+	IDs  []int64
+	Page Page
 }
 
 // ListPublicPosts returns one page of a town's published posts, newest first, with the name
@@ -427,8 +432,19 @@ func (db *DB) ListPostsForStaff(ctx context.Context, actor domain.Actor, f PostF
 		where += fmt.Sprintf(` AND p.kind = $%d`, len(args))
 	}
 	if f.Unanswered {
-		args = append(args, db.now())
+		asOf := f.AsOf
+		if asOf.IsZero() {
+			asOf = db.now()
+		}
+		args = append(args, asOf.UTC())
 		where += ` AND ` + unansweredWhere(len(args))
+	}
+	if f.IDs != nil {
+		ids := []string{"0"}
+		for _, id := range f.IDs {
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		where += ` AND p.id IN (` + strings.Join(ids, ", ") + `)`
 	}
 	if !f.From.IsZero() {
 		args = append(args, f.From.UTC())

@@ -128,7 +128,7 @@ func caseListScope(q url.Values, f *store.CaseFilter) error {
 	default:
 		p.Add("solved", "已解决筛选的值应为 1。")
 	}
-	return p.Err()
+	return filterErr(p)
 }
 
 func (s *Server) renderCaseList(w http.ResponseWriter, r *http.Request, title, base string, f store.CaseFilter) error {

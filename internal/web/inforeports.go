@@ -51,12 +51,14 @@ func infoReportScope(q url.Values, own bool, f *store.InfoReportFilter) (listSco
 	if own {
 		scope.Base = "/admin/my-info-reports"
 	}
-	if f.Status != "" && f.Status.Label() == "" {
+	switch f.Status {
+	case "", domain.InfoSubmitted, domain.InfoAdopted, domain.InfoDeclined:
+	default:
 		p.Add("status", "状态应为 submitted、adopted 或 declined。")
 	}
 	f.From, f.To = periodParams(q, p)
 	scope.Params = periodScope(q, "上报日期")
-	return scope, p.Err()
+	return scope, filterErr(p)
 }
 
 // myInfoReports lists the information reports the person's organization sent up.

@@ -25,7 +25,7 @@ func (s *Server) inquiryList(w http.ResponseWriter, r *http.Request, asked bool)
 	f := store.InquiryFilter{Asked: asked, Status: domain.InquiryStatus(q.Get("status")), Query: domain.CleanLine(q.Get("q"))}
 	p := domain.Problems{}
 	f.From, f.To = periodParams(q, p)
-	if err := p.Err(); err != nil {
+	if err := filterErr(p); err != nil {
 		return err
 	}
 	scope := listScope{Base: "/admin/inquiries", Params: periodScope(q, "询问日期")}

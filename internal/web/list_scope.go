@@ -3,7 +3,9 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"pingan/internal/domain"
@@ -97,5 +99,19 @@ func (s *Server) articleListScope(r *http.Request, area articleArea, f *store.Ar
 	}
 	f.From, f.To = periodParams(q, p)
 	scope.Params = append(scope.Params, periodScope(q, dateLabel)...)
-	return scope, p.Err()
+	return scope, filterErr(p)
+}
+
+// filterErr returns the problems of a list's filters as one invalid-request error whose message
+// names every problem, since a list has no form to show them next to; nil when there are none.
+func filterErr(p domain.Problems) error {
+	if len(p) == 0 {
+		return nil
+	}
+	msgs := make([]string, 0, len(p))
+	for _, m := range p {
+		msgs = append(msgs, m)
+	}
+	sort.Strings(msgs)
+	return &domain.Error{Kind: domain.KindInvalid, Message: "筛选条件有误：" + strings.Join(msgs, ""), Fields: map[string]string(p)}
 }

@@ -48,7 +48,7 @@ func (s *Server) noticeSent(w http.ResponseWriter, r *http.Request) error {
 	f := store.NoticeFilter{Query: domain.CleanLine(q.Get("q"))}
 	p := domain.Problems{}
 	f.From, f.To = periodParams(q, p)
-	if err := p.Err(); err != nil {
+	if err := filterErr(p); err != nil {
 		return err
 	}
 	scope := listScope{Base: "/admin/notices/sent", Params: periodScope(q, "下发日期")}
