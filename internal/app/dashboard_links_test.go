@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,12 +68,6 @@ func TestDashboardLinksAgree(t *testing.T) {
 			}
 
 			page := fetch(t, coordinator, "http://"+addr+"/admin/dashboard?from="+from+"&to="+to)
-			for _, viewer := range []*http.Client{editor, dispatcher} {
-				other := fetch(t, viewer, "http://"+addr+"/admin/dashboard?from="+from+"&to="+to)
-				if got, want := dashboardLinks(other), dashboardLinks(page); !slices.Equal(got, want) {
-					t.Errorf("the dashboard's links differ between its viewers: %v and %v", got, want)
-				}
-			}
 
 			links := dashboardLinks(page)
 			shown := map[string]string{}

@@ -44,8 +44,8 @@ var Catalog = []Figure{
 	{Key: "articles_reprinted_or_contributed", Label: "其中转载和村（社区）供稿", Group: "宣传平台", Shape: Count, Headline: true, Link: "/admin/articles?status=published&source=not_original&from={from}&to={to}"},
 	{Key: "articles_by_column", Label: "按栏目分", Group: "宣传平台", Shape: Breakdown, Headline: true, EntryLink: "/admin/articles?status=published&column={column}&from={from}&to={to}"},
 	{Key: "contributions_by_org", Label: "各村（单位）供稿", Group: "宣传平台", Shape: Breakdown, EntryLink: "/admin/articles?contributor={org}&by=submitted&from={from}&to={to}"},
-	// NOTE: page_views has no link because no back-office list ranks articles by the views of a
-	// period; the article list shows each article's views of all time.
+	// NOTE: page_views has no link, because no back-office list ranks articles by the views of a
+	// period. The article list shows each article's views of all time.
 	{Key: "page_views", Label: "网站浏览量", Group: "宣传平台", Shape: Count, Headline: true},
 
 	{Key: "notices_issued", Label: "下发工作计划和要求", Group: "上下协同", Shape: Count, Headline: true, Link: "/admin/notices/sent?from={from}&to={to}"},

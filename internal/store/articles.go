@@ -395,9 +395,9 @@ type ArticleFilter struct {
 	Source domain.SourceKind
 	// ContributorOrgID keeps the contributions of one organization.
 	ContributorOrgID int64
-	// From and To limit the publication time to [From, To), never later than the moment of the
-	// query, as articles_published counts; with BySubmission they limit the first submission for
-	// review instead, as contributions_by_org counts.
+	// From and To limit the publication time to [From, To), cut at the moment of the query, as
+	// articles_published counts. With BySubmission they limit the first submission for review
+	// instead, as contributions_by_org counts.
 	From, To     time.Time
 	BySubmission bool
 }

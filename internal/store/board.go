@@ -271,7 +271,7 @@ type PostFilter struct {
 	AsOf       time.Time
 	// From and To limit the time the post was sent to [From, To) when set (staff list only).
 	From, To time.Time
-	// IDs keeps only these posts when not nil (staff list only); an empty slice keeps none.
+	// IDs keeps only these posts when not nil, so an empty slice keeps none (staff list only).
 	IDs  []int64
 	Page Page
 }

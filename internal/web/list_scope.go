@@ -20,7 +20,7 @@ type listScope struct {
 }
 
 // periodParams reads the inclusive days from and to (Beijing time) of a list filter and returns
-// them as the instants [start, end); a zero instant means the side is open. Problems are added
+// them as the instants [start, end). A zero instant leaves that side open. Problems are added
 // under the parameter's name.
 func periodParams(q url.Values, p domain.Problems) (start, end time.Time) {
 	if v := q.Get("from"); v != "" {
@@ -102,8 +102,9 @@ func (s *Server) articleListScope(r *http.Request, area articleArea, f *store.Ar
 	return scope, filterErr(p)
 }
 
-// filterErr returns the problems of a list's filters as one invalid-request error whose message
-// names every problem, since a list has no form to show them next to; nil when there are none.
+// filterErr returns the problems of a list's filters as one invalid-request error, or nil when
+// there are none. Its message names every problem, because a list has no form fields to show
+// them next to.
 func filterErr(p domain.Problems) error {
 	if len(p) == 0 {
 		return nil
