@@ -27,8 +27,13 @@ type Figure struct {
 	Group string
 	Shape Shape
 	// Link is the list of the records behind the figure, with {from} and {to} replaced by the
-	// period's dates; empty when there is no such list.
+	// period's dates; empty when there is no such list. A rate links to the records of its
+	// denominator.
 	Link string
+	// EntryLink is the list of the records behind one entry of a breakdown: {key} is replaced
+	// by the entry's code (a post kind, a case channel), {column} and {org} by the ID of the
+	// column or organization the entry names, and {from} and {to} as in Link.
+	EntryLink string
 	// Headline marks the figures of the center's half-year report table.
 	Headline bool
 }
@@ -38,39 +43,41 @@ type Figure struct {
 var Catalog = []Figure{
 	{Key: "articles_published", Label: "发布稿件", Group: "宣传平台", Shape: Count, Headline: true, Link: "/admin/articles?status=published&from={from}&to={to}"},
 	{Key: "articles_original", Label: "其中自采自编", Group: "宣传平台", Shape: Count, Headline: true, Link: "/admin/articles?status=published&source=original&from={from}&to={to}"},
-	{Key: "articles_reprinted_or_contributed", Label: "其中转载和村（社区）供稿", Group: "宣传平台", Shape: Count, Headline: true},
-	{Key: "articles_by_column", Label: "按栏目分", Group: "宣传平台", Shape: Breakdown, Headline: true},
-	{Key: "contributions_by_org", Label: "各村（单位）供稿", Group: "宣传平台", Shape: Breakdown},
+	{Key: "articles_reprinted_or_contributed", Label: "其中转载和村（社区）供稿", Group: "宣传平台", Shape: Count, Headline: true, Link: "/admin/articles?status=published&source=not_original&from={from}&to={to}"},
+	{Key: "articles_by_column", Label: "按栏目分", Group: "宣传平台", Shape: Breakdown, Headline: true, EntryLink: "/admin/articles?status=published&column={column}&from={from}&to={to}"},
+	{Key: "contributions_by_org", Label: "各村（单位）供稿", Group: "宣传平台", Shape: Breakdown, EntryLink: "/admin/articles?contributor={org}&by=submitted&from={from}&to={to}"},
+	// NOTE: page_views has no link, because no back-office list ranks articles by the views of a
+	// period. The article list shows each article's views of all time.
 	{Key: "page_views", Label: "网站浏览量", Group: "宣传平台", Shape: Count, Headline: true},
 
-	{Key: "notices_issued", Label: "下发工作计划和要求", Group: "上下协同", Shape: Count, Headline: true, Link: "/admin/notices?from={from}&to={to}"},
-	{Key: "notice_read_rate", Label: "通知签收率", Group: "上下协同", Shape: Rate},
+	{Key: "notices_issued", Label: "下发工作计划和要求", Group: "上下协同", Shape: Count, Headline: true, Link: "/admin/notices/sent?from={from}&to={to}"},
+	{Key: "notice_read_rate", Label: "通知签收率", Group: "上下协同", Shape: Rate, Link: "/admin/notices/sent?from={from}&to={to}"},
 	{Key: "reports_submitted", Label: "报表填报", Group: "上下协同", Shape: Count},
 	{Key: "reports_late", Label: "其中逾期填报", Group: "上下协同", Shape: Count},
 	{Key: "information_reports", Label: "上报信息", Group: "上下协同", Shape: Count, Headline: true, Link: "/admin/info-reports?from={from}&to={to}"},
-	{Key: "information_reports_adopted", Label: "其中被采用", Group: "上下协同", Shape: Count},
+	{Key: "information_reports_adopted", Label: "其中被采用", Group: "上下协同", Shape: Count, Link: "/admin/info-reports?status=adopted&from={from}&to={to}"},
 	{Key: "inquiries", Label: "村（单位）询问事项", Group: "上下协同", Shape: Count, Headline: true, Link: "/admin/inquiries?from={from}&to={to}"},
 	{Key: "coordination_matters", Label: "协调事项", Group: "上下协同", Shape: Count, Headline: true, Link: "/admin/cases?channel=coordination&from={from}&to={to}"},
 
-	{Key: "suggestions", Label: "建言献策", Group: "服务民生", Shape: Count, Headline: true, Link: "/admin/board?kind=suggestion&from={from}&to={to}"},
+	{Key: "suggestions", Label: "建言献策", Group: "服务民生", Shape: Count, Headline: true, Link: "/admin/board?status=all&kind=suggestion&from={from}&to={to}"},
 	{Key: "help_requests", Label: "求助和咨询", Group: "服务民生", Shape: Count, Headline: true},
 	{Key: "help_requests_resolved", Label: "其中已办结", Group: "服务民生", Shape: Count, Headline: true},
-	{Key: "posts_by_kind", Label: "留言按类别分", Group: "服务民生", Shape: Breakdown},
-	{Key: "cases_by_channel", Label: "工单按来源分", Group: "服务民生", Shape: Breakdown},
+	{Key: "posts_by_kind", Label: "留言按类别分", Group: "服务民生", Shape: Breakdown, EntryLink: "/admin/board?status=all&kind={key}&from={from}&to={to}"},
+	{Key: "cases_by_channel", Label: "工单按来源分", Group: "服务民生", Shape: Breakdown, EntryLink: "/admin/cases?channel={key}&from={from}&to={to}"},
 	{Key: "live_chats", Label: "在线咨询会话", Group: "服务民生", Shape: Count},
 	{Key: "cases", Label: "受理工单", Group: "服务民生", Shape: Count, Link: "/admin/cases?from={from}&to={to}"},
-	{Key: "avg_hours_to_acknowledge", Label: "平均签收用时（小时）", Group: "服务民生", Shape: Count},
-	{Key: "avg_hours_to_reply", Label: "平均答复用时（小时）", Group: "服务民生", Shape: Count},
-	{Key: "avg_hours_to_resolve", Label: "平均办结用时（小时）", Group: "服务民生", Shape: Count},
-	{Key: "cases_resolved", Label: "办结工单", Group: "服务民生", Shape: Count, Link: "/admin/cases?state=resolved&from={from}&to={to}"},
-	{Key: "reply_on_time_rate", Label: "按时答复率", Group: "服务民生", Shape: Rate},
-	{Key: "resolve_on_time_rate", Label: "按时办结率", Group: "服务民生", Shape: Rate},
+	{Key: "avg_hours_to_acknowledge", Label: "平均签收用时（小时）", Group: "服务民生", Shape: Count, Link: "/admin/cases?reached=acknowledged&from={from}&to={to}"},
+	{Key: "avg_hours_to_reply", Label: "平均答复用时（小时）", Group: "服务民生", Shape: Count, Link: "/admin/cases?reached=replied&from={from}&to={to}"},
+	{Key: "avg_hours_to_resolve", Label: "平均办结用时（小时）", Group: "服务民生", Shape: Count, Link: "/admin/cases?reached=resolved&from={from}&to={to}"},
+	{Key: "cases_resolved", Label: "办结工单", Group: "服务民生", Shape: Count, Link: "/admin/cases?solved=1&from={from}&to={to}"},
+	{Key: "reply_on_time_rate", Label: "按时答复率", Group: "服务民生", Shape: Rate, Link: "/admin/cases?counted=reply&from={from}&to={to}"},
+	{Key: "resolve_on_time_rate", Label: "按时办结率", Group: "服务民生", Shape: Rate, Link: "/admin/cases?counted=resolve&from={from}&to={to}"},
 	{Key: "satisfaction_rate", Label: "群众满意率", Group: "服务民生", Shape: Rate},
 	{Key: "disputes", Label: "矛盾纠纷", Group: "服务民生", Shape: Count, Link: "/admin/cases?category=dispute&from={from}&to={to}"},
-	{Key: "disputes_settled_locally_rate", Label: "矛盾纠纷就地化解率", Group: "服务民生", Shape: Rate, Headline: true},
+	{Key: "disputes_settled_locally_rate", Label: "矛盾纠纷就地化解率", Group: "服务民生", Shape: Rate, Headline: true, Link: "/admin/cases?category=dispute&from={from}&to={to}"},
 
-	{Key: "unanswered_posts", Label: "留言未答复", Group: "日常检查", Shape: Count, Link: "/admin/board?status=all&unanswered=1"},
-	{Key: "unanswered_posts_overdue", Label: "其中超过答复时限", Group: "日常检查", Shape: Count},
+	{Key: "unanswered_posts", Label: "留言未答复", Group: "日常检查", Shape: Count, Link: "/admin/board?status=all&unanswered=1&to={to}"},
+	{Key: "unanswered_posts_overdue", Label: "其中超过答复时限", Group: "日常检查", Shape: Count, Link: "/admin/board?status=all&unanswered=1&overdue=1&to={to}"},
 }
 
 // Lookup returns the catalog entry of key.

@@ -407,6 +407,53 @@ type ArticleFilter struct {
 	Status   domain.ArticleStatus
 	ColumnID int64
 	Query    string // part of the title
+	// Source keeps one source kind; SourceNotOriginal keeps reprints and contributions together,
+	// as articles_reprinted_or_contributed counts them.
+	Source domain.SourceKind
+	// ContributorOrgID keeps the contributions of one organization.
+	ContributorOrgID int64
+	// From and To limit the publication time to [From, To), cut at the moment of the query, as
+	// articles_published counts. With BySubmission they limit the first submission for review
+	// instead, as contributions_by_org counts.
+	From, To     time.Time
+	BySubmission bool
+}
+
+// SourceNotOriginal is the filter value for reprinted and contributed articles together.
+const SourceNotOriginal domain.SourceKind = "not_original"
+
+// articleScopeConds returns the conditions of the dashboard's filters of f, appending their
+// arguments to args.
+func (db *DB) articleScopeConds(f ArticleFilter, args *[]any) []string {
+	var where []string
+	add := func(cond string, v any) {
+		*args = append(*args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(*args))))
+	}
+	switch {
+	case f.Source == SourceNotOriginal:
+		add("a.source_kind <> ?", string(domain.SourceOriginal))
+	case f.Source != "":
+		add("a.source_kind = ?", string(f.Source))
+	}
+	if f.ContributorOrgID != 0 {
+		add("a.contributor_org_id = ?", f.ContributorOrgID)
+	}
+	column := "a.publish_at"
+	if f.BySubmission {
+		column = "a.submitted_at"
+	}
+	if !f.From.IsZero() {
+		add(column+" >= ?", f.From.UTC())
+	}
+	if !f.From.IsZero() || !f.To.IsZero() {
+		end := db.now()
+		if !f.To.IsZero() && f.To.Before(end) {
+			end = f.To
+		}
+		add(column+" < ?", end.UTC())
+	}
+	return where
 }
 
 // ListArticles returns one page of the articles of the actor's scope, newest change first, and
@@ -426,6 +473,7 @@ func (db *DB) ListArticles(ctx context.Context, actor domain.Actor, f ArticleFil
 		args = append(args, escapeLike(q))
 		where = append(where, db.dialect.containsFold("a.title", fmt.Sprintf("$%d", len(args))))
 	}
+	where = append(where, db.articleScopeConds(f, &args)...)
 	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int
 	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {

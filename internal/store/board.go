@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -264,9 +265,15 @@ func (db *DB) scanPost(row interface{ Scan(...any) error }, reveal bool) (BoardP
 type PostFilter struct {
 	Kind   board.Kind
 	Status board.Status
-	// Unanswered keeps the accepted posts that no unit has answered yet, as UnansweredPosts.
+	// Unanswered keeps the accepted posts that no unit had answered at AsOf (now when zero), as
+	// UnansweredPosts.
 	Unanswered bool
-	Page       Page
+	AsOf       time.Time
+	// From and To limit the time the post was sent to [From, To) when set (staff list only).
+	From, To time.Time
+	// IDs keeps only these posts when not nil, so an empty slice keeps none (staff list only).
+	IDs  []int64
+	Page Page
 }
 
 // ListPublicPosts returns one page of a town's published posts, newest first, with the name
@@ -425,8 +432,27 @@ func (db *DB) ListPostsForStaff(ctx context.Context, actor domain.Actor, f PostF
 		where += fmt.Sprintf(` AND p.kind = $%d`, len(args))
 	}
 	if f.Unanswered {
-		args = append(args, db.now())
+		asOf := f.AsOf
+		if asOf.IsZero() {
+			asOf = db.now()
+		}
+		args = append(args, asOf.UTC())
 		where += ` AND ` + unansweredWhere(len(args))
+	}
+	if f.IDs != nil {
+		ids := []string{"0"}
+		for _, id := range f.IDs {
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		where += ` AND p.id IN (` + strings.Join(ids, ", ") + `)`
+	}
+	if !f.From.IsZero() {
+		args = append(args, f.From.UTC())
+		where += fmt.Sprintf(` AND p.created_at >= $%d`, len(args))
+	}
+	if !f.To.IsZero() {
+		args = append(args, f.To.UTC())
+		where += fmt.Sprintf(` AND p.created_at < $%d`, len(args))
 	}
 	return db.listPosts(ctx, where, args, f.Page, false)
 }

@@ -611,8 +611,29 @@ type CaseFilter struct {
 	// VillageID keeps the cases registered by this village or an organization below it, as in
 	// CaseStatsByVillage.
 	VillageID int64
-	Page      Page
+	// Solved keeps the cases cases_resolved counts: closed as solved, or resolved and not yet
+	// closed.
+	Solved bool
+	// Counted keeps the cases in the denominator of an on-time rate: RateReply or RateResolve.
+	Counted string
+	// Reached keeps the dispatched cases that reached a step after their first dispatch, as
+	// the average durations count them: StepAcknowledged, StepReplied or StepResolved. Unlike
+	// the other dashboard filters it keeps merged cases, because the averages count them.
+	Reached string
+	Page    Page
 }
+
+// Values of CaseFilter.Counted and CaseFilter.Reached.
+const (
+	RateReply        = "reply"
+	RateResolve      = "resolve"
+	StepAcknowledged = "acknowledged"
+	StepReplied      = "replied"
+	StepResolved     = "resolved"
+)
+
+// caseStepColumns are the time columns of the steps CaseFilter.Reached names.
+var caseStepColumns = map[string]string{StepAcknowledged: "c.acknowledged_at", StepReplied: "c.replied_at", StepResolved: "c.resolved_at"}
 
 // ListCases returns one page of the cases the actor may see, newest first, and the total.
 // Personal information is masked in lists.
@@ -649,8 +670,22 @@ func (db *DB) ListCases(ctx context.Context, actor domain.Actor, f CaseFilter) (
 	if f.UnitID != 0 {
 		add("EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.org_id = ? AND "+lastLeadCond+")", f.UnitID)
 	}
-	if !f.From.IsZero() || !f.To.IsZero() || f.UnitID != 0 || f.VillageID != 0 {
+	if (!f.From.IsZero() || !f.To.IsZero() || f.UnitID != 0 || f.VillageID != 0) && f.Reached == "" {
 		where += " AND c.merged_into IS NULL"
+	}
+	if f.Solved {
+		where += " AND " + solvedCond
+	}
+	switch f.Counted {
+	case RateReply:
+		args = append(args, db.now())
+		where += fmt.Sprintf(" AND c.reply_due_at IS NOT NULL AND (COALESCE(c.replied_at, c.resolved_at) IS NOT NULL OR c.reply_due_at < $%d)", len(args))
+	case RateResolve:
+		args = append(args, db.now())
+		where += fmt.Sprintf(" AND c.resolve_due_at IS NOT NULL AND (c.resolved_at IS NOT NULL OR c.resolve_due_at < $%d)", len(args))
+	}
+	if col, ok := caseStepColumns[f.Reached]; ok {
+		where += " AND c.dispatched_at IS NOT NULL AND " + col + " > c.dispatched_at"
 	}
 	if f.VillageID != 0 {
 		var ids []string

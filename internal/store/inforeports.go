@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"pingan/internal/domain"
 )
@@ -88,6 +89,8 @@ type InfoReportFilter struct {
 	Query    string // part of the title or body
 	// Own limits the list to the actor's organization.
 	Own bool
+	// From and To limit the time the report was sent up to [From, To) when set.
+	From, To time.Time
 }
 
 // ListInfoReports returns one page of information reports, newest first, and the total: the
@@ -107,6 +110,12 @@ func (db *DB) ListInfoReports(ctx context.Context, actor domain.Actor, f InfoRep
 	}
 	if f.Category != "" {
 		add("r.category = ?", string(f.Category))
+	}
+	if !f.From.IsZero() {
+		add("r.created_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("r.created_at < ?", f.To.UTC())
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, escapeLike(domain.TruncateChars(q, 50)))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"pingan/internal/domain"
 )
@@ -113,6 +114,8 @@ type InquiryFilter struct {
 	// Asked lists the inquiries the actor's organization asked; otherwise the list holds those
 	// it answers (all of the town for the center).
 	Asked bool
+	// From and To limit the time the inquiry was asked to [From, To) when set.
+	From, To time.Time
 }
 
 // ListInquiries returns one page of inquiries, newest first, and the total.
@@ -136,6 +139,12 @@ func (db *DB) ListInquiries(ctx context.Context, actor domain.Actor, f InquiryFi
 	}
 	if f.Status != "" {
 		add("q.status = ?", string(f.Status))
+	}
+	if !f.From.IsZero() {
+		add("q.created_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("q.created_at < ?", f.To.UTC())
 	}
 	if s := strings.TrimSpace(f.Query); s != "" {
 		args = append(args, escapeLike(domain.TruncateChars(s, 50)))

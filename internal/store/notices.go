@@ -107,6 +107,8 @@ func (db *DB) IssueNoticeTx(ctx context.Context, outer *sql.Tx, actor domain.Act
 type NoticeFilter struct {
 	Query      string // part of the title
 	UnreadOnly bool   // received notices the person has not opened
+	// From and To limit the issue time to [From, To) when set (sent notices only).
+	From, To time.Time
 }
 
 // ListReceivedNotices returns one page of the notices sent to the actor's organization, newest
@@ -172,6 +174,14 @@ func (db *DB) ListSentNotices(ctx context.Context, actor domain.Actor, f NoticeF
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, escapeLike(q))
 		where += ` AND ` + db.dialect.containsFold("n.title", fmt.Sprintf("$%d", len(args)))
+	}
+	if !f.From.IsZero() {
+		args = append(args, f.From.UTC())
+		where += fmt.Sprintf(` AND n.issued_at >= $%d`, len(args))
+	}
+	if !f.To.IsZero() {
+		args = append(args, f.To.UTC())
+		where += fmt.Sprintf(` AND n.issued_at < $%d`, len(args))
 	}
 
 	var total int

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"pingan/internal/board"
 	"pingan/internal/casework"
 	"pingan/internal/domain"
+	"pingan/internal/stats"
 	"pingan/internal/store"
 	"pingan/internal/upload"
 )
@@ -17,6 +20,7 @@ type boardQueuePage struct {
 	Statuses []board.Status
 	// Unanswered limits the list to accepted posts no unit has answered yet.
 	Unanswered bool
+	Scope      listScope
 	Pager      Pager
 }
 
@@ -29,13 +33,87 @@ func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
 		status = ""
 	}
 	unanswered := r.URL.Query().Get("unanswered") == "1"
-	posts, total, err := s.db.ListPostsForStaff(r.Context(), s.actor(r), store.PostFilter{Status: status, Unanswered: unanswered,
-		Page: store.Page{Number: pageNumber(r), Size: 20}})
+	f := store.PostFilter{Status: status, Unanswered: unanswered, Page: store.Page{Number: pageNumber(r), Size: 20}}
+	scope, err := s.boardQueueScope(r, &f)
+	if err != nil {
+		return err
+	}
+	posts, total, err := s.db.ListPostsForStaff(r.Context(), s.actor(r), f)
 	if err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/board/queue", &boardQueuePage{Page: Page{Title: "留言审核"}, Posts: posts, Status: status, Unanswered: unanswered,
-		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Pager: newPager(r, pageNumber(r), 20, total)})
+		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Scope: scope, Pager: newPager(r, pageNumber(r), 20, total)})
+}
+
+// boardQueueScope reads the filters the dashboard's links add to the message-board queue: the
+// kind of post, the days from and to (inclusive, Beijing time) it was sent, and overdue=1, which
+// keeps the unanswered posts whose reply limit has passed.
+func (s *Server) boardQueueScope(r *http.Request, f *store.PostFilter) (listScope, error) {
+	q := r.URL.Query()
+	p := domain.Problems{}
+	scope := listScope{Base: "/admin/board?status=all"}
+	if v := q.Get("kind"); v != "" {
+		f.Kind = board.Kind(v)
+		if !f.Kind.Valid() {
+			p.Add("kind", "留言类别应为 suggestion、consultation、complaint、help 或 tipoff。")
+		}
+		scope.Params = append(scope.Params, scopeParam{Name: "kind", Label: "类别", Value: f.Kind.Label()})
+	}
+	f.From, f.To = periodParams(q, p)
+	scope.Params = append(scope.Params, periodScope(q, "留言日期")...)
+	if f.Unanswered && !f.To.IsZero() {
+		// As on the dashboard, a post counts as unanswered when no answer came by the end of
+		// the last day, or by now while that day has not ended.
+		f.AsOf = f.To
+		if now := s.db.Now(); now.Before(f.AsOf) {
+			f.AsOf = now
+		}
+		scope.Params = append(scope.Params, scopeParam{Name: "unanswered", Label: "截至", Value: "1",
+			Text: f.AsOf.In(domain.Shanghai).Format("2006-01-02 15:04") + " 未答复"})
+	}
+	switch q.Get("overdue") {
+	case "":
+	case "1":
+		if !f.Unanswered {
+			p.Add("overdue", "超过答复时限的筛选只用于未答复的留言，请同时设置 unanswered=1。")
+			break
+		}
+		ids, err := s.overduePostIDs(r, f.AsOf)
+		if err != nil {
+			return scope, err
+		}
+		f.IDs = ids
+		scope.Base = "/admin/board?status=all&unanswered=1"
+		scope.Params = append(scope.Params, scopeParam{Name: "overdue", Label: "统计口径", Value: "1",
+			Text: fmt.Sprintf("超过答复时限（%d 个工作日）", stats.PostReplyLimit())})
+	default:
+		p.Add("overdue", "超过答复时限筛选的值应为 1。")
+	}
+	return scope, filterErr(p)
+}
+
+// overduePostIDs returns the posts unanswered at asOf (now when zero) whose reply limit had
+// passed by then, by the rule of unanswered_posts_overdue.
+func (s *Server) overduePostIDs(r *http.Request, asOf time.Time) ([]int64, error) {
+	if asOf.IsZero() {
+		asOf = s.db.Now()
+	}
+	posts, err := s.db.UnansweredPosts(r.Context(), s.actor(r).TownID, asOf)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.db.Calendar(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{}
+	for _, p := range posts {
+		if cal.Deadline(p.CreatedAt, stats.PostReplyLimit()).Before(asOf) {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids, nil
 }
 
 type boardStaffPage struct {

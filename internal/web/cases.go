@@ -26,7 +26,19 @@ type caseListPage struct {
 	Scope []scopeParam
 }
 
-type scopeParam struct{ Name, Label, Value string }
+// scopeParam is one filter a dashboard link set: its query parameter, its Chinese label, its
+// raw value and, when the raw value means nothing to a reader, the Chinese text shown instead.
+type scopeParam struct{ Name, Label, Value, Text string }
+
+// caseScopeTexts are the shown texts of the case list's filters that select the records behind
+// a dashboard figure.
+var caseScopeTexts = map[string]map[string]string{
+	"solved": {"1": "已解决（按解决结案，或已办结待结案）"},
+	"counted": {store.RateReply: "计入按时答复率的工单（已答复、已办结或已过答复时限）",
+		store.RateResolve: "计入按时办结率的工单（已办结或已过办结时限）"},
+	"reached": {store.StepAcknowledged: "已交办并已签收的工单", store.StepReplied: "已交办并已答复的工单",
+		store.StepResolved: "已交办并已办结的工单"},
+}
 
 // scopeParams returns the dashboard filters of the request. A unit or village also shows its
 // name when the actor may see it.
@@ -46,6 +58,11 @@ func (s *Server) scopeParams(r *http.Request) []scopeParam {
 		}
 		out = append(out, p)
 	}
+	for _, name := range []string{"solved", "counted", "reached"} {
+		if text, ok := caseScopeTexts[name][q.Get(name)]; ok {
+			out = append(out, scopeParam{Name: name, Label: "统计口径", Value: q.Get(name), Text: text})
+		}
+	}
 	return out
 }
 
@@ -61,7 +78,8 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
 }
 
 // caseListScope reads the filters the dashboard's links add to the case list: the registration
-// days from and to (inclusive, Beijing time), the lead unit and the registering village.
+// days from and to (inclusive, Beijing time), the lead unit, the registering village, and the
+// solved, counted and reached filters of caseScopeTexts.
 func caseListScope(q url.Values, f *store.CaseFilter) error {
 	p := domain.Problems{}
 	if v := q.Get("from"); v != "" {
@@ -91,7 +109,26 @@ func caseListScope(q url.Values, f *store.CaseFilter) error {
 			*k.dst = id
 		}
 	}
-	return p.Err()
+	for _, k := range []struct {
+		name, message string
+		dst           *string
+	}{{"counted", "统计口径应为 reply（按时答复率）或 resolve（按时办结率）。", &f.Counted},
+		{"reached", "办理环节应为 acknowledged（签收）、replied（答复）或 resolved（办结）。", &f.Reached}} {
+		if v := q.Get(k.name); v != "" {
+			if _, ok := caseScopeTexts[k.name][v]; !ok {
+				p.Add(k.name, k.message)
+			}
+			*k.dst = v
+		}
+	}
+	switch q.Get("solved") {
+	case "":
+	case "1":
+		f.Solved = true
+	default:
+		p.Add("solved", "已解决筛选的值应为 1。")
+	}
+	return filterErr(p)
 }
 
 func (s *Server) renderCaseList(w http.ResponseWriter, r *http.Request, title, base string, f store.CaseFilter) error {

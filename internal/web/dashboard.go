@@ -24,7 +24,7 @@ type dashboardRow struct {
 	Previous string
 	Change   string // "+3", "−1.5 个百分点", or "" when either side is missing
 	Link     string
-	Entries  []stats.Entry // breakdowns
+	Entries  []dashboardEntry // breakdowns
 	Missing  bool
 	Trend    []trendPoint
 }
@@ -113,6 +113,10 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 	}
 
 	repl := strings.NewReplacer("{from}", data.From, "{to}", data.To)
+	ids, err := s.loadEntryIDs(r.Context(), s.actor(r))
+	if err != nil {
+		return nil, err
+	}
 	groupIndex := map[string]int{}
 	for _, f := range stats.Catalog {
 		row := dashboardRow{Figure: f}
@@ -120,7 +124,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 			row.Link = repl.Replace(f.Link)
 		}
 		if f.Shape == stats.Breakdown {
-			row.Entries = entryLabels(f.Key, stats.Entries(cur, f.Key))
+			row.Entries = linkedEntries(f, stats.Entries(cur, f.Key), ids, repl)
 			row.Missing = cur[f.Key] == nil
 		} else {
 			c, okC := stats.Number(cur, f.Key)

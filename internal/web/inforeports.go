@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"pingan/internal/domain"
@@ -17,12 +18,17 @@ type infoReportListPage struct {
 	Category   string
 	Query      string
 	Categories []domain.InfoCategory
+	Scope      listScope
 }
 
 func (s *Server) infoReportList(w http.ResponseWriter, r *http.Request, own bool) error {
 	q := r.URL.Query()
 	f := store.InfoReportFilter{Own: own, Status: domain.InfoReportStatus(q.Get("status")), Category: domain.InfoCategory(q.Get("category")),
 		Query: domain.CleanLine(q.Get("q"))}
+	scope, err := infoReportScope(q, own, &f)
+	if err != nil {
+		return err
+	}
 	page := store.Page{Number: pageNumber(r), Size: 20}
 	list, total, err := s.db.ListInfoReports(r.Context(), s.actor(r), f, page)
 	if err != nil {
@@ -34,7 +40,25 @@ func (s *Server) infoReportList(w http.ResponseWriter, r *http.Request, own bool
 	}
 	return s.render(w, r, http.StatusOK, "admin/info_reports", &infoReportListPage{Page: Page{Title: title}, Own: own, Reports: list,
 		Pager: newPager(r, page.Normalize(total).Number, 20, total), Status: string(f.Status), Category: string(f.Category),
-		Query: f.Query, Categories: domain.InfoCategories})
+		Query: f.Query, Categories: domain.InfoCategories, Scope: scope})
+}
+
+// infoReportScope checks the status the dashboard's links set and reads their days from and to
+// (inclusive, Beijing time) the reports were sent up.
+func infoReportScope(q url.Values, own bool, f *store.InfoReportFilter) (listScope, error) {
+	p := domain.Problems{}
+	scope := listScope{Base: "/admin/info-reports"}
+	if own {
+		scope.Base = "/admin/my-info-reports"
+	}
+	switch f.Status {
+	case "", domain.InfoSubmitted, domain.InfoAdopted, domain.InfoDeclined:
+	default:
+		p.Add("status", "状态应为 submitted、adopted 或 declined。")
+	}
+	f.From, f.To = periodParams(q, p)
+	scope.Params = periodScope(q, "上报日期")
+	return scope, filterErr(p)
 }
 
 // myInfoReports lists the information reports the person's organization sent up.

@@ -16,12 +16,22 @@ type inquiryListPage struct {
 	Status    string
 	Query     string
 	CanAsk    bool
+	Scope     listScope
 }
 
 func (s *Server) inquiryList(w http.ResponseWriter, r *http.Request, asked bool) error {
 	actor := s.actor(r)
 	q := r.URL.Query()
 	f := store.InquiryFilter{Asked: asked, Status: domain.InquiryStatus(q.Get("status")), Query: domain.CleanLine(q.Get("q"))}
+	p := domain.Problems{}
+	f.From, f.To = periodParams(q, p)
+	if err := filterErr(p); err != nil {
+		return err
+	}
+	scope := listScope{Base: "/admin/inquiries", Params: periodScope(q, "询问日期")}
+	if asked {
+		scope.Base = "/admin/my-inquiries"
+	}
 	page := store.Page{Number: pageNumber(r), Size: 20}
 	list, total, err := s.db.ListInquiries(r.Context(), actor, f, page)
 	if err != nil {
@@ -33,7 +43,7 @@ func (s *Server) inquiryList(w http.ResponseWriter, r *http.Request, asked bool)
 	}
 	return s.render(w, r, http.StatusOK, "admin/inquiries", &inquiryListPage{Page: Page{Title: title}, Asked: asked, Inquiries: list,
 		Pager: newPager(r, page.Normalize(total).Number, 20, total), Status: string(f.Status), Query: f.Query,
-		CanAsk: actor.Can(domain.PermInquiriesAsk)})
+		CanAsk: actor.Can(domain.PermInquiriesAsk), Scope: scope})
 }
 
 // myInquiries lists the inquiries the person's organization asked, open and answered.

@@ -20,6 +20,7 @@ type noticeListPage struct {
 	Issuer  bool
 	// UnreadCount is how many received notices the person has not opened.
 	UnreadCount int
+	Scope       listScope
 }
 
 // noticeInbox lists the notices sent to the person's organization.
@@ -43,14 +44,21 @@ func (s *Server) noticeInbox(w http.ResponseWriter, r *http.Request) error {
 
 // noticeSent lists the notices the person's organization issued.
 func (s *Server) noticeSent(w http.ResponseWriter, r *http.Request) error {
-	f := store.NoticeFilter{Query: domain.CleanLine(r.URL.Query().Get("q"))}
+	q := r.URL.Query()
+	f := store.NoticeFilter{Query: domain.CleanLine(q.Get("q"))}
+	p := domain.Problems{}
+	f.From, f.To = periodParams(q, p)
+	if err := filterErr(p); err != nil {
+		return err
+	}
+	scope := listScope{Base: "/admin/notices/sent", Params: periodScope(q, "下发日期")}
 	page := store.Page{Number: pageNumber(r), Size: 20}
 	list, total, err := s.db.ListSentNotices(r.Context(), s.actor(r), f, page)
 	if err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/notices", &noticeListPage{Page: Page{Title: "已下发的通知"}, Tab: "sent",
-		Notices: list, Pager: newPager(r, page.Normalize(total).Number, 20, total), Query: f.Query, Issuer: true})
+		Notices: list, Pager: newPager(r, page.Normalize(total).Number, 20, total), Query: f.Query, Issuer: true, Scope: scope})
 }
 
 // orgGroup is one kind of organization in the recipient picker.

@@ -47,6 +47,7 @@ type articleListPage struct {
 		Column int64
 		Query  string
 	}
+	Scope listScope
 	Pager Pager
 }
 
@@ -61,6 +62,10 @@ func (s *Server) articleList(area articleArea) handlerFunc {
 		f := store.ArticleFilter{ColumnID: data.Filter.Column, Query: data.Filter.Query}
 		if domain.ArticleStatus(data.Filter.Status).Label() != "" {
 			f.Status = domain.ArticleStatus(data.Filter.Status)
+		}
+		var err error
+		if data.Scope, err = s.articleListScope(r, area, &f); err != nil {
+			return err
 		}
 		page := store.Page{Number: pageNumber(r), Size: 20}
 		list, total, err := s.db.ListArticles(r.Context(), actor, f, page)

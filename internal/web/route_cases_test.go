@@ -101,7 +101,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"POST /chat/rate":               {path: "/chat/rate", ok: 404},
 
 		// The public-service platform: moderation, cases, coordination matters, live consultation.
-		"GET /admin/board":                    {path: "/admin/board", ok: 200},
+		"GET /admin/board":                    {path: "/admin/board?status=all&kind=help&unanswered=1&overdue=1&from=2026-06-05&to=2026-12-04", ok: 200},
 		"GET /admin/board/words":              {path: "/admin/board/words", ok: 200},
 		"POST /admin/board/words":             {path: "/admin/board/words", form: url.Values{"words": {"测试敏感词"}}, ok: 303},
 		"GET /admin/board/{id}":               {path: "/admin/board/" + pending, ok: 200},
@@ -109,7 +109,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"POST /admin/board/{id}/moderate":     {path: "/admin/board/" + pending + "/moderate", ok: 400},
 		"POST /admin/board/{id}/reply":        {path: "/admin/board/" + post + "/reply", ok: 400},
 		"POST /admin/board/{id}/register":     {path: "/admin/board/" + pending + "/register", ok: 400},
-		"GET /admin/cases":                    {path: "/admin/cases", ok: 200},
+		"GET /admin/cases":                    {path: "/admin/cases?solved=1&counted=reply&reached=replied&from=2026-06-05&to=2026-12-04", ok: 200},
 		"GET /admin/cases/new":                {path: "/admin/cases/new", ok: 200},
 		"POST /admin/cases":                   {path: "/admin/cases", ok: 422},
 		"GET /admin/cases/{id}":               {path: "/admin/cases/" + brine, ok: 200, okFor: outsideUnit},
@@ -144,7 +144,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /admin/attachments/{id}": {path: "/admin/attachments/999999", ok: 404},
 
 		"GET /admin/notices":                {path: "/admin/notices", ok: 200},
-		"GET /admin/notices/sent":           {path: "/admin/notices/sent", ok: 200},
+		"GET /admin/notices/sent":           {path: "/admin/notices/sent?from=2026-06-05&to=2026-12-04", ok: 200},
 		"GET /admin/notices/new":            {path: "/admin/notices/new", ok: 200},
 		"POST /admin/notices":               {path: "/admin/notices", ok: 422},
 		"GET /admin/notices/{id}":           {path: "/admin/notices/" + m.ids["notice"], ok: 200, okFor: notRecipient},
@@ -182,7 +182,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /admin/my-info-reports/new":        {path: "/admin/my-info-reports/new", ok: 200},
 		"POST /admin/my-info-reports":           {path: "/admin/my-info-reports", ok: 422},
 		"GET /admin/my-info-reports/{id}":       {path: "/admin/my-info-reports/" + m.ids["info_report"], ok: 404, okFor: map[string]int{"yuefeng": 200}},
-		"GET /admin/info-reports":               {path: "/admin/info-reports", ok: 200},
+		"GET /admin/info-reports":               {path: "/admin/info-reports?status=adopted&from=2026-06-05&to=2026-12-04", ok: 200},
 		"GET /admin/info-reports/{id}":          {path: "/admin/info-reports/" + m.ids["info_report"], ok: 200},
 		"POST /admin/info-reports/{id}/adopt":   {path: "/admin/info-reports/999999/adopt", ok: 404},
 		"POST /admin/info-reports/{id}/decline": {path: "/admin/info-reports/999999/decline", ok: 404},
@@ -191,7 +191,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /admin/my-inquiries/new":             {path: "/admin/my-inquiries/new", ok: 200},
 		"POST /admin/my-inquiries":                {path: "/admin/my-inquiries", ok: 422},
 		"GET /admin/my-inquiries/{id}":            {path: "/admin/my-inquiries/" + m.ids["inquiry"], ok: 404, okFor: map[string]int{"yuefeng": 200}},
-		"GET /admin/inquiries":                    {path: "/admin/inquiries", ok: 200},
+		"GET /admin/inquiries":                    {path: "/admin/inquiries?from=2026-06-05&to=2026-12-04", ok: 200},
 		"GET /admin/inquiries/{id}":               {path: "/admin/inquiries/" + m.ids["inquiry"], ok: 200, okFor: notAssigned},
 		"POST /admin/inquiries/{id}/answer":       {path: "/admin/inquiries/" + m.ids["inquiry"] + "/answer", ok: 422, okFor: notAssigned},
 		"POST /admin/inquiries/{id}/assign":       {path: "/admin/inquiries/" + m.ids["inquiry"] + "/assign", ok: 303, okFor: notAssigned},
@@ -225,7 +225,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /topics/{id}":                      {path: "/topics/" + m.ids["topic"], ok: 200},
 
 		// The news portal: the editorial back office.
-		"GET /admin/articles":                         {path: "/admin/articles", ok: 200},
+		"GET /admin/articles":                         {path: "/admin/articles?status=published&source=not_original&contributor=" + village + "&by=submitted&from=2026-06-05&to=2026-12-04", ok: 200},
 		"POST /admin/pending-articles/{id}/draft":     {path: "/admin/pending-articles/" + m.ids["pending_article"] + "/draft", ok: 303},
 		"GET /admin/articles/new":                     {path: "/admin/articles/new", ok: 200},
 		"POST /admin/articles":                        {path: "/admin/articles", ok: 422},
