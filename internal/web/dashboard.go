@@ -157,6 +157,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 		}
 		data.Groups[gi].Rows = append(data.Groups[gi].Rows, row)
 	}
+	s.dropClosedLinks(s.actor(r), data)
 	return data, nil
 }
 

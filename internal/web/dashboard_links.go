@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -77,4 +79,57 @@ func linkedEntries(f stats.Figure, entries []stats.Entry, ids entryIDs, period *
 		out[i].Name = e.Name
 	}
 	return out
+}
+
+// mayOpen reports whether actor may open link and see every record the dashboard counted for it.
+// The route's permission decides, and the case list needs the town-wide view: without it the
+// list shows only the actor's own cases (or, for a coordinator, the coordination matters), and
+// its total would not match the figure.
+func (s *Server) mayOpen(actor domain.Actor, link string) bool {
+	u, err := url.Parse(link)
+	if err != nil {
+		return false
+	}
+	r := &http.Request{Method: http.MethodGet, URL: u, Host: "dashboard"}
+	_, pattern := s.gates.Handler(r)
+	perm, ok := s.gatePerms[pattern]
+	if !ok || (perm != public && !actor.Can(perm)) {
+		return false
+	}
+	if u.Path == "/admin/cases" && !actor.Can(domain.PermCasesDispatch) {
+		return u.Query().Get("channel") == "coordination" && actor.Can(domain.PermCoordinationManage)
+	}
+	return true
+}
+
+// dropClosedLinks blanks the links of data that its viewer may not open, so that the figure
+// shows as plain text instead of leading to a refusal or to a shorter list.
+func (s *Server) dropClosedLinks(actor domain.Actor, data *dashboardPage) {
+	keep := func(link *string) {
+		if *link != "" && !s.mayOpen(actor, *link) {
+			*link = ""
+		}
+	}
+	for gi := range data.Groups {
+		for ri := range data.Groups[gi].Rows {
+			row := &data.Groups[gi].Rows[ri]
+			keep(&row.Link)
+			for ei := range row.Entries {
+				keep(&row.Entries[ei].Link)
+			}
+		}
+	}
+	c := &data.Checks
+	for i := range c.Units.Rows {
+		keep(&c.Units.Rows[i].Link)
+	}
+	for i := range c.Villages.Rows {
+		keep(&c.Villages.Rows[i].Link)
+	}
+	for i := range c.StaleColumns {
+		keep(&c.StaleColumns[i].Link)
+	}
+	for i := range c.WaitingPosts {
+		keep(&c.WaitingPosts[i].Link)
+	}
 }

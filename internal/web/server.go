@@ -35,8 +35,12 @@ type Server struct {
 	sources []stats.Source
 	pages   map[string]*template.Template
 	routes  []route
-	svc     *service
-	broker  *live.Broker
+	// gates finds the route of a link and gatePerms its permission, so that a page shows only
+	// the links its viewer may open.
+	gates     *http.ServeMux
+	gatePerms map[string]domain.Permission
+	svc       *service
+	broker    *live.Broker
 	// dummyHash is verified for unknown usernames so that sign-in takes as long as for real ones.
 	// It is made at the first such sign-in, not at start-up, to keep start-up quick and small.
 	dummyOnce sync.Once
@@ -80,6 +84,11 @@ func New(d Deps) (*Server, error) {
 	s.pages = pages
 	s.svc = newService(d)
 	s.routes = s.routeTable()
+	s.gates, s.gatePerms = http.NewServeMux(), map[string]domain.Permission{}
+	for _, rt := range s.routes {
+		s.gates.Handle(rt.pattern, http.NotFoundHandler())
+		s.gatePerms[rt.pattern] = rt.perm
+	}
 	hub := d.Hub
 	if hub == nil {
 		hub = live.NewLocal()
