@@ -37,11 +37,11 @@ var (
 	typePPT  = Type{".ppt", "application/vnd.ms-powerpoint", false, "PowerPoint 演示文稿", "PowerPoint"}
 	typeWPS  = Type{".wps", "application/vnd.ms-works", false, "WPS 文字文档", "WPS"}
 	typeET   = Type{".et", "application/vnd.ms-excel", false, "WPS 表格", "WPS"}
-	typeZIP  = Type{".zip", "application/zip", false, "ZIP 压缩包", "ZIP 压缩包"}
-	typeTXT  = Type{".txt", "text/plain; charset=utf-8", false, "文本文件", "文本文件"}
+	typeZIP  = Type{".zip", "application/zip", false, "ZIP 压缩包", "ZIP"}
+	typeTXT  = Type{".txt", "text/plain; charset=utf-8", false, "文本文件", "TXT"}
 	// typeLegacyText is a text file in another encoding than UTF-8, usually GB 18030 from an
 	// older Windows Notepad. It is served without a charset, so the reader's program guesses.
-	typeLegacyText = Type{".txt", "text/plain", false, "文本文件", "文本文件"}
+	typeLegacyText = Type{".txt", "text/plain", false, "文本文件", "TXT"}
 )
 
 // detectResult is what detect found: a type, a HEIC/HEIF photo (which the server cannot decode

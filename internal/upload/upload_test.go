@@ -169,6 +169,21 @@ func TestAcceptAttrListsAllowlist(t *testing.T) {
 	}
 }
 
+func TestAcceptLabelNamesFormats(t *testing.T) {
+	cases := map[string]struct {
+		rules Rules
+		want  string
+	}{
+		"photos":              {Photos, "请上传 JPG、PNG、GIF、WebP 格式的图片。"},
+		"article attachments": {ArticleAttachments, "可上传图片（PNG、JPG）和 PDF、Word、Excel、PowerPoint、WPS、OFD、ZIP、TXT 文件。"},
+	}
+	for name, c := range cases {
+		if got := c.rules.acceptLabel(); got != c.want {
+			t.Errorf("%s: %q, want %q", name, got, c.want)
+		}
+	}
+}
+
 func TestDisplayNameKeepsLastPart(t *testing.T) {
 	cases := map[string]string{
 		"../../etc/passwd":              "passwd",
