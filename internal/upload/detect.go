@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"path"
 	"strings"
+	"unicode/utf8"
 )
 
 // Type is a detected file type.
@@ -18,26 +19,33 @@ type Type struct {
 	ContentType string
 	Image       bool
 	Label       string // Chinese name for messages
+	Family      string // Chinese or product name in the list of accepted formats; types of one family are listed once
 }
 
 var (
-	typeJPEG = Type{".jpg", "image/jpeg", true, "JPEG 图片"}
-	typePNG  = Type{".png", "image/png", true, "PNG 图片"}
-	typeGIF  = Type{".gif", "image/gif", true, "GIF 图片"}
-	typeWebP = Type{".webp", "image/webp", true, "WebP 图片"}
-	typePDF  = Type{".pdf", "application/pdf", false, "PDF 文档"}
-	typeOFD  = Type{".ofd", "application/ofd", false, "OFD 版式文档"}
-	typeDOCX = Type{".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", false, "Word 文档"}
-	typeXLSX = Type{".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false, "Excel 表格"}
-	typePPTX = Type{".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", false, "PowerPoint 演示文稿"}
-	typeDOC  = Type{".doc", "application/msword", false, "Word 文档"}
-	typeXLS  = Type{".xls", "application/vnd.ms-excel", false, "Excel 表格"}
-	typeWPS  = Type{".wps", "application/vnd.ms-works", false, "WPS 文字文档"}
-	typeET   = Type{".et", "application/vnd.ms-excel", false, "WPS 表格"}
-	typeTXT  = Type{".txt", "text/plain; charset=utf-8", false, "文本文件"}
+	typeJPEG = Type{".jpg", "image/jpeg", true, "JPEG 图片", "JPG"}
+	typePNG  = Type{".png", "image/png", true, "PNG 图片", "PNG"}
+	typeGIF  = Type{".gif", "image/gif", true, "GIF 图片", "GIF"}
+	typeWebP = Type{".webp", "image/webp", true, "WebP 图片", "WebP"}
+	typePDF  = Type{".pdf", "application/pdf", false, "PDF 文档", "PDF"}
+	typeOFD  = Type{".ofd", "application/ofd", false, "OFD 版式文档", "OFD"}
+	typeDOCX = Type{".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", false, "Word 文档", "Word"}
+	typeXLSX = Type{".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false, "Excel 表格", "Excel"}
+	typePPTX = Type{".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", false, "PowerPoint 演示文稿", "PowerPoint"}
+	typeDOC  = Type{".doc", "application/msword", false, "Word 文档", "Word"}
+	typeXLS  = Type{".xls", "application/vnd.ms-excel", false, "Excel 表格", "Excel"}
+	typePPT  = Type{".ppt", "application/vnd.ms-powerpoint", false, "PowerPoint 演示文稿", "PowerPoint"}
+	typeWPS  = Type{".wps", "application/vnd.ms-works", false, "WPS 文字文档", "WPS"}
+	typeET   = Type{".et", "application/vnd.ms-excel", false, "WPS 表格", "WPS"}
+	typeZIP  = Type{".zip", "application/zip", false, "ZIP 压缩包", "ZIP"}
+	typeTXT  = Type{".txt", "text/plain; charset=utf-8", false, "文本文件", "TXT"}
+	// typeLegacyText is a text file in another encoding than UTF-8, usually GB 18030 from an
+	// older Windows Notepad. It is served without a charset, so the reader's program guesses.
+	typeLegacyText = Type{".txt", "text/plain", false, "文本文件", "TXT"}
 )
 
-// errHEIC marks a HEIC/HEIF photo, which the server cannot decode in pure Go.
+// detectResult is what detect found: a type, a HEIC/HEIF photo (which the server cannot decode
+// in pure Go), or neither.
 type detectResult struct {
 	t    Type
 	heic bool
@@ -45,7 +53,8 @@ type detectResult struct {
 }
 
 // detect decides the type of data from its content. The name's extension only separates
-// formats that share a container (the OLE2 compound file holds .doc, .xls, .wps and .et).
+// formats that share a container (the OLE2 compound file holds .doc, .xls, .ppt, .wps and .et;
+// a ZIP archive named .zip stays a ZIP archive) and marks plain text.
 func detect(name string, data []byte) detectResult {
 	ext := strings.ToLower(path.Ext(name))
 	switch {
@@ -67,15 +76,20 @@ func detect(name string, data []byte) detectResult {
 			return detectResult{t: typeDOC, ok: true}
 		case ".xls":
 			return detectResult{t: typeXLS, ok: true}
+		case ".ppt":
+			return detectResult{t: typePPT, ok: true}
 		case ".wps":
 			return detectResult{t: typeWPS, ok: true}
 		case ".et":
 			return detectResult{t: typeET, ok: true}
 		}
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return detectZip(data)
+		return detectZip(data, ext == ".zip")
 	case ext == ".txt" && isText(data):
-		return detectResult{t: typeTXT, ok: true}
+		if utf8.Valid(data) {
+			return detectResult{t: typeTXT, ok: true}
+		}
+		return detectResult{t: typeLegacyText, ok: true}
 	}
 	return detectResult{}
 }
@@ -88,11 +102,16 @@ func isHEICBrand(b string) bool {
 	return false
 }
 
-// detectZip tells OOXML documents and OFD files apart by the entries of the archive.
-func detectZip(data []byte) detectResult {
+// detectZip tells OOXML documents and OFD files apart by the entries of the archive. Only the
+// central directory is read, so a ZIP bomb is never expanded. An archive named .zip is a ZIP
+// archive whatever it contains.
+func detectZip(data []byte, namedZip bool) detectResult {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return detectResult{}
+	}
+	if namedZip {
+		return detectResult{t: typeZIP, ok: true}
 	}
 	var contentTypes, word, xl, ppt, ofd bool
 	for _, f := range zr.File {
@@ -122,12 +141,11 @@ func detectZip(data []byte) detectResult {
 	return detectResult{}
 }
 
+// isText reports whether data has none of the control bytes that mark a binary file. Bytes
+// from 0x80 up are allowed, so text in GB 18030 passes as well as UTF-8.
 func isText(data []byte) bool {
-	if !utf8Valid(data) {
-		return false
-	}
 	for _, b := range data {
-		if b < 0x09 || (b > 0x0d && b < 0x20) {
+		if b < 0x09 || (b > 0x0d && b < 0x20 && b != 0x1b) {
 			return false
 		}
 	}

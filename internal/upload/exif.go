@@ -4,10 +4,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/draw"
-	"unicode/utf8"
 )
-
-func utf8Valid(b []byte) bool { return utf8.Valid(b) }
 
 // jpegOrientation returns the EXIF orientation (1–8) of a JPEG, or 1 when it has none. It reads
 // only the APP1 Exif segment's first IFD; a damaged segment counts as no orientation.

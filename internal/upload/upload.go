@@ -15,7 +15,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -27,27 +26,120 @@ import (
 	"pingan/internal/store"
 )
 
-// Kind is a set of accepted file families.
-type Kind int
-
-const (
-	Images    Kind = 1 << iota // JPEG, PNG, GIF, WebP (WebP is converted)
-	Documents                  // PDF, OFD, Word, Excel, PowerPoint, WPS, plain text
-)
-
 // Rules limit one upload field.
 type Rules struct {
-	Accept    Kind
-	MaxBytes  int64 // per file
+	Types     []Type // the allowlist, checked against the type detected from the content
+	MaxBytes  int64  // per file
 	MaxFiles  int
 	MaxPixels int // width × height of an image, checked before it is decoded
 }
 
-// Photos are the rules for photos attached by citizens and staff.
-var Photos = Rules{Accept: Images, MaxBytes: 10 << 20, MaxFiles: 6, MaxPixels: 40_000_000}
+var (
+	imageTypes = []Type{typeJPEG, typePNG, typeGIF, typeWebP}
+	// officeTypes are the document formats towns exchange. Text in GB 18030 counts as .txt.
+	officeTypes = []Type{typePDF, typeOFD, typeDOCX, typeXLSX, typePPTX, typeDOC, typeXLS, typeWPS, typeET, typeTXT}
+)
 
-// Attachments are the rules for documents and photos attached to notices, reports and articles.
-var Attachments = Rules{Accept: Images | Documents, MaxBytes: 20 << 20, MaxFiles: 10, MaxPixels: 40_000_000}
+// knownTypes are all the types detect returns. A file named with one of their extensions must
+// have content of that type, except that one image format may be named as another: the image
+// is re-encoded anyway, and phones and browsers often name a PNG .jpg.
+var knownTypes = join(imageTypes, officeTypes, []Type{typePPT, typeZIP})
+
+func join(lists ...[]Type) []Type {
+	var out []Type
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// The rules of each upload field of the three platforms. Every image is decoded under
+// MaxPixels, turned upright and re-encoded, whichever rules accept it.
+var (
+	// Photos are photos attached to message-board posts by citizens (public-service platform).
+	Photos = Rules{Types: imageTypes, MaxBytes: 10 << 20, MaxFiles: 6, MaxPixels: 40_000_000}
+	// Attachments are documents and photos attached to case steps (public-service platform).
+	Attachments = Rules{Types: join(imageTypes, officeTypes), MaxBytes: 20 << 20, MaxFiles: 10, MaxPixels: 40_000_000}
+	// CoordAttachments are the files of notices, notice feedback, information reports and work
+	// group messages (coordination platform): the case attachments and PowerPoint 97–2003.
+	CoordAttachments = Rules{Types: join(imageTypes, officeTypes, []Type{typePPT}), MaxBytes: 20 << 20, MaxFiles: 10, MaxPixels: 40_000_000}
+	// ArticleImages are an article's cover and the pictures of its body (news portal), one per
+	// field or editor request.
+	ArticleImages = Rules{Types: imageTypes, MaxBytes: 10 << 20, MaxFiles: 1, MaxPixels: 40_000_000}
+	// ArticleAttachments are the files attached to an article or contribution (news portal).
+	ArticleAttachments = Rules{Types: []Type{typePDF, typeDOCX, typeXLSX, typePPTX, typeDOC, typeXLS, typePPT, typeWPS, typeET,
+		typeOFD, typeZIP, typeTXT, typePNG, typeJPEG}, MaxBytes: 20 << 20, MaxFiles: 20, MaxPixels: 40_000_000}
+)
+
+// typeOfName returns the known type whose extension a file name has (.jpeg counts as .jpg).
+func typeOfName(name string) (Type, bool) {
+	ext := strings.ToLower(extOf(name))
+	if ext == ".jpeg" {
+		ext = ".jpg"
+	}
+	for _, t := range knownTypes {
+		if t.Ext == ext {
+			return t, true
+		}
+	}
+	return Type{}, false
+}
+
+// allows reports whether t is on the allowlist. Types are compared by extension, so the two
+// text encodings count as one format.
+func (r Rules) allows(t Type) bool {
+	for _, a := range r.Types {
+		if a.Ext == t.Ext {
+			return true
+		}
+	}
+	return false
+}
+
+// allowsName reports whether a file name's extension is one of an allowed type. It only
+// chooses the message for content that matches no known type.
+func (r Rules) allowsName(name string) bool {
+	t, ok := typeOfName(name)
+	return ok && r.allows(t)
+}
+
+// AcceptAttr returns the accept attribute of a file input for these rules, such as
+// ".jpg,.jpeg,.png,.pdf".
+func (r Rules) AcceptAttr() string {
+	var exts []string
+	for _, t := range r.Types {
+		exts = append(exts, t.Ext)
+		if t == typeJPEG {
+			exts = append(exts, ".jpeg")
+		}
+	}
+	return strings.Join(exts, ",")
+}
+
+// acceptLabel lists the accepted formats in a sentence for error messages.
+func (r Rules) acceptLabel() string {
+	var images, documents []string
+	seen := map[string]bool{}
+	for _, t := range r.Types {
+		if seen[t.Family] {
+			continue
+		}
+		seen[t.Family] = true
+		if t.Image {
+			images = append(images, t.Family)
+		} else {
+			documents = append(documents, t.Family)
+		}
+	}
+	switch {
+	case len(documents) == 0:
+		return "请上传 " + strings.Join(images, "、") + " 格式的图片。"
+	case len(images) == 0:
+		return "可上传 " + strings.Join(documents, "、") + " 文件。"
+	default:
+		return "可上传图片（" + strings.Join(images, "、") + "）和 " + strings.Join(documents, "、") + " 文件。"
+	}
+}
 
 // Service stores validated uploads. It is safe for concurrent use.
 type Service struct {
@@ -101,11 +193,17 @@ func Prepare(field, name string, data []byte, rules Rules) (Prepared, error) {
 	if d.heic {
 		return Prepared{}, invalid(field, fmt.Sprintf("文件“%s”是 HEIC 格式（苹果手机默认照片格式），暂不支持。请在手机“设置 → 相机 → 格式”中选择“兼容性最佳”，或把照片转为 JPG 后再上传。", name))
 	}
-	if !d.ok {
-		return Prepared{}, invalid(field, fmt.Sprintf("文件“%s”的格式不在允许范围内，或文件内容与扩展名不符。%s", name, acceptLabel(rules.Accept)))
+	if !d.ok && rules.allowsName(name) {
+		return Prepared{}, invalid(field, fmt.Sprintf("文件“%s”的格式不在允许范围内，或文件内容与扩展名不符。%s", name, rules.acceptLabel()))
 	}
-	if d.t.Image && rules.Accept&Images == 0 || !d.t.Image && rules.Accept&Documents == 0 {
-		return Prepared{}, invalid(field, fmt.Sprintf("这里不能上传%s“%s”。%s", d.t.Label, name, acceptLabel(rules.Accept)))
+	if !d.ok {
+		return Prepared{}, invalid(field, fmt.Sprintf("文件“%s”的格式不在允许范围内，此文件类型不允许上传。%s", name, rules.acceptLabel()))
+	}
+	if claimed, ok := typeOfName(name); ok && claimed.Ext != d.t.Ext && !(claimed.Image && d.t.Image) {
+		return Prepared{}, invalid(field, fmt.Sprintf("文件“%s”的内容是%s，与扩展名不符。请检查文件后重新上传。", name, d.t.Label))
+	}
+	if !rules.allows(d.t) {
+		return Prepared{}, invalid(field, fmt.Sprintf("这里不能上传%s“%s”。%s", d.t.Label, name, rules.acceptLabel()))
 	}
 	p := Prepared{Name: name, Type: d.t, Data: data}
 	if d.t.Image {
@@ -193,29 +291,54 @@ func sizeLabel(n int64) string {
 	return strconv.FormatInt(n>>10, 10) + " KB"
 }
 
-func acceptLabel(k Kind) string {
-	switch k {
-	case Images:
-		return "请上传 JPG、PNG、GIF 或 WebP 格式的照片。"
-	case Documents:
-		return "可上传 PDF、OFD、Word（doc/docx）、Excel（xls/xlsx）、WPS（wps/et）、PowerPoint（pptx）或文本文件。"
-	default:
-		return "可上传照片（JPG、PNG、GIF、WebP）和 PDF、OFD、Word、Excel、WPS、PowerPoint、文本文件。"
+// Put writes the bytes of prepared files to storage and returns their records, not yet
+// inserted: the caller inserts them in the transaction of the record that owns them and calls
+// Discard when that transaction fails. When a write fails, the files already written are
+// removed.
+func (s *Service) Put(ctx context.Context, actor domain.Actor, list []Prepared) ([]store.FileRecord, error) {
+	var recs []store.FileRecord
+	for _, p := range list {
+		key := files.NewKey(p.Type.Ext)
+		if err := s.Files.Put(ctx, key, p.Data); err != nil {
+			s.Discard(ctx, recs)
+			return nil, fmt.Errorf("store upload: %w", err)
+		}
+		sum := sha256.Sum256(p.Data)
+		recs = append(recs, store.FileRecord{TownID: actor.TownID, StorageKey: key, OriginalName: p.Name, ContentType: p.Type.ContentType,
+			Size: int64(len(p.Data)), SHA256: hex.EncodeToString(sum[:]), CreatedBy: actor.AccountID})
 	}
+	return recs, nil
+}
+
+// Discard removes the bytes of files whose records were not saved. It runs even when ctx is
+// cancelled, because it cleans up after a failed request.
+func (s *Service) Discard(ctx context.Context, recs []store.FileRecord) {
+	for _, rec := range recs {
+		s.Files.Delete(context.WithoutCancel(ctx), rec.StorageKey)
+	}
+}
+
+// Receive validates every file of a multipart field of a request that LimitRequest parsed and
+// writes the accepted ones to storage, as Put does. It writes nothing when any file is
+// rejected; the error is then KindInvalid with a Chinese message.
+func (s *Service) Receive(r *http.Request, field string, rules Rules, actor domain.Actor) ([]store.FileRecord, error) {
+	prepared, err := PrepareField(r, field, rules)
+	if err != nil {
+		return nil, err
+	}
+	return s.Put(r.Context(), actor, prepared)
 }
 
 // Store saves a prepared file's bytes and records its metadata for the actor's town.
 func (s *Service) Store(ctx context.Context, actor domain.Actor, p Prepared) (store.FileRecord, error) {
-	key := files.NewKey(p.Type.Ext)
-	if err := s.Files.Put(ctx, key, p.Data); err != nil {
-		return store.FileRecord{}, fmt.Errorf("store upload: %w", err)
+	recs, err := s.Put(ctx, actor, []Prepared{p})
+	if err != nil {
+		return store.FileRecord{}, err
 	}
-	sum := sha256.Sum256(p.Data)
-	rec := store.FileRecord{TownID: actor.TownID, StorageKey: key, OriginalName: p.Name, ContentType: p.Type.ContentType,
-		Size: int64(len(p.Data)), SHA256: hex.EncodeToString(sum[:]), CreatedBy: actor.AccountID}
+	rec := recs[0]
 	id, err := s.DB.InsertFile(ctx, nil, rec)
 	if err != nil {
-		s.Files.Delete(context.WithoutCancel(ctx), key)
+		s.Discard(ctx, recs)
 		return store.FileRecord{}, fmt.Errorf("record upload: %w", err)
 	}
 	rec.ID = id
@@ -226,16 +349,26 @@ func (s *Service) Store(ctx context.Context, actor domain.Actor, p Prepared) (st
 // before any of the body is read, and caps the body at that size for the rest of the handler.
 // Call it first in a handler that takes uploads; extra covers the other form fields.
 func LimitRequest(w http.ResponseWriter, r *http.Request, rules Rules, extra int64) error {
-	limit := rules.MaxBytes*int64(max(rules.MaxFiles, 1)) + extra
+	return ParseForm(w, r, rules.MaxBytes*int64(max(rules.MaxFiles, 1))+extra)
+}
+
+// ParseForm rejects a request whose declared size exceeds limit bytes, caps the body at limit
+// and parses the form, multipart or not. A body over the limit is a KindInvalid error that
+// wraps *http.MaxBytesError, so a handler may answer it with 413.
+func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	tooLarge := func() error {
+		return &domain.Error{Kind: domain.KindInvalid, Message: fmt.Sprintf("上传的内容超过 %s 的上限。", sizeLabel(limit)),
+			Err: &http.MaxBytesError{Limit: limit}}
+	}
 	if r.ContentLength > limit {
-		return &domain.Error{Kind: domain.KindInvalid, Message: fmt.Sprintf("上传的内容超过 %s 的上限。", sizeLabel(limit))}
+		return tooLarge()
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	// Parts larger than 1 MB go to temporary files, which ParseMultipartForm removes later.
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return &domain.Error{Kind: domain.KindInvalid, Message: fmt.Sprintf("上传的内容超过 %s 的上限。", sizeLabel(limit))}
+			return tooLarge()
 		}
 		return &domain.Error{Kind: domain.KindInvalid, Message: "上传未完成，请重新选择文件后提交。", Err: err}
 	}
@@ -279,35 +412,4 @@ func PrepareField(r *http.Request, field string, rules Rules) ([]Prepared, error
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-// Serve writes a stored file. Images and PDFs open in the browser when inline is true; other
-// files download under their original name. Callers check first that the actor may see it.
-func Serve(ctx context.Context, w http.ResponseWriter, fs files.Storage, rec store.FileRecord, inline bool) error {
-	rc, err := fs.Open(ctx, rec.StorageKey)
-	if err != nil {
-		return domain.NotFound("文件不存在或已被删除。")
-	}
-	defer rc.Close()
-	h := w.Header()
-	h.Set("Content-Type", rec.ContentType)
-	h.Set("Content-Length", strconv.FormatInt(rec.Size, 10))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-	disposition := "attachment"
-	if inline && (strings.HasPrefix(rec.ContentType, "image/") || rec.ContentType == "application/pdf") {
-		disposition = "inline"
-	}
-	h.Set("Content-Disposition", disposition+`; filename="`+asciiFallback(rec.OriginalName)+`"; filename*=UTF-8''`+url.PathEscape(rec.OriginalName))
-	_, err = io.Copy(w, rc)
-	return err
-}
-
-func asciiFallback(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
 }

@@ -1,10 +1,7 @@
 package upload
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -13,6 +10,7 @@ import (
 	"testing"
 
 	"pingan/internal/domain"
+	"pingan/internal/upload/uploadtest"
 )
 
 func pngBytes(t *testing.T, w, h int) []byte {
@@ -26,42 +24,8 @@ func pngBytes(t *testing.T, w, h int) []byte {
 	return buf.Bytes()
 }
 
-// jpegWithOrientation encodes a w×h JPEG whose top-left pixel is red and inserts an Exif APP1
-// segment carrying orientation o.
-func jpegWithOrientation(t *testing.T, w, h, o int) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			img.Set(x, y, color.RGBA{0, 0, 255, 255})
-		}
-	}
-	for y := 0; y < 4; y++ {
-		for x := 0; x < 4; x++ {
-			img.Set(x, y, color.RGBA{255, 0, 0, 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
-		t.Fatal(err)
-	}
-	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
-	ifd := make([]byte, 2+12+4)
-	binary.BigEndian.PutUint16(ifd[0:], 1)
-	binary.BigEndian.PutUint16(ifd[2:], 0x0112)
-	binary.BigEndian.PutUint16(ifd[4:], 3)
-	binary.BigEndian.PutUint32(ifd[6:], 1)
-	binary.BigEndian.PutUint16(ifd[10:], uint16(o))
-	payload := append([]byte("Exif\x00\x00"), append(tiff, ifd...)...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	seg = append(seg, payload...)
-	raw := buf.Bytes()
-	return append(append(append([]byte{}, raw[:2]...), seg...), raw[2:]...)
-}
-
 func TestPrepareRotatesByExif(t *testing.T) {
-	data := jpegWithOrientation(t, 40, 20, 6)
+	data := uploadtest.OrientedJPEG(40, 20, 6)
 	if got := jpegOrientation(data); got != 6 {
 		t.Fatalf("orientation = %d, want 6", got)
 	}
@@ -87,7 +51,7 @@ func TestPrepareRotatesByExif(t *testing.T) {
 }
 
 func TestPrepareRejectsBadFiles(t *testing.T) {
-	gigapixel := pngHeader(100000, 100000)
+	gigapixel := uploadtest.PNGHeader(100000, 100000)
 	heic := append([]byte{0, 0, 0, 24}, []byte("ftypheic\x00\x00\x00\x00mif1heic")...)
 	cases := []struct {
 		name, file string
@@ -103,6 +67,15 @@ func TestPrepareRejectsBadFiles(t *testing.T) {
 		{"empty file", "a.pdf", nil, Attachments, "空的"},
 		{"too large", "a.txt", bytes.Repeat([]byte("a"), 11<<20), Photos, "上限"},
 		{"ole file with unknown extension", "a.bin", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0}, Attachments, "格式不在允许范围内"},
+		{"executable", "a.exe", []byte("MZ\x90\x00"), CoordAttachments, "文件类型不允许上传"},
+		{"web page named pdf", "a.pdf", []byte("<html>"), CoordAttachments, "内容与扩展名不符"},
+		{"pdf named as a photo", "现场.jpg", []byte("%PDF-1.7\n"), CoordAttachments, "PDF 文档，与扩展名不符"},
+		{"pdf named as a word file", "方案.docx", []byte("%PDF-1.7\n"), Attachments, "与扩展名不符"},
+		{"broken docx", "a.docx", []byte("PK\x03\x04 not an archive"), CoordAttachments, "内容与扩展名不符"},
+		{"gif as article attachment", "a.gif", []byte("GIF89a"), ArticleAttachments, "不能上传GIF 图片"},
+		{"zip where cases take files", "a.zip", uploadtest.Zip("a.txt"), Attachments, "不能上传ZIP 压缩包"},
+		{"gigapixel article image", "big.png", uploadtest.PNGHeader(20000, 20000), ArticleImages, "过大"},
+		{"gigapixel coordination photo", "big.png", uploadtest.PNGHeader(20000, 20000), CoordAttachments, "过大"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -117,34 +90,6 @@ func TestPrepareRejectsBadFiles(t *testing.T) {
 	}
 }
 
-// pngHeader returns a PNG signature and an IHDR chunk declaring w×h: enough for DecodeConfig,
-// tiny on disk, and a decompression bomb if decoded.
-func pngHeader(w, h int) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 8, 6
-	chunk := append([]byte("IHDR"), ihdr...)
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.Write(chunk)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
-	return b.Bytes()
-}
-
-func zipWith(t *testing.T, names ...string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		w, _ := zw.Create(n)
-		w.Write([]byte("<x/>"))
-	}
-	zw.Close()
-	return buf.Bytes()
-}
-
 func TestPrepareAcceptsOfficeFormats(t *testing.T) {
 	ole := []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0}
 	cases := []struct {
@@ -152,9 +97,9 @@ func TestPrepareAcceptsOfficeFormats(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"通知.docx", zipWith(t, "[Content_Types].xml", "word/document.xml"), ".docx"},
-		{"月报.xlsx", zipWith(t, "[Content_Types].xml", "xl/workbook.xml"), ".xlsx"},
-		{"文件.ofd", zipWith(t, "OFD.xml", "Doc_0/Document.xml"), ".ofd"},
+		{"通知.docx", uploadtest.Zip("[Content_Types].xml", "word/document.xml"), ".docx"},
+		{"月报.xlsx", uploadtest.Zip("[Content_Types].xml", "xl/workbook.xml"), ".xlsx"},
+		{"文件.ofd", uploadtest.Zip("OFD.xml", "Doc_0/Document.xml"), ".ofd"},
 		{"旧文档.doc", ole, ".doc"},
 		{"旧表格.xls", ole, ".xls"},
 		{"材料.wps", ole, ".wps"},
@@ -170,6 +115,71 @@ func TestPrepareAcceptsOfficeFormats(t *testing.T) {
 		}
 		if p.Type.Ext != c.want || p.Name != c.file {
 			t.Errorf("%s: type %s name %s, want %s and the original name", c.file, p.Type.Ext, p.Name, c.want)
+		}
+	}
+}
+
+func TestPrepareAcceptsPlatformFormats(t *testing.T) {
+	ole := []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0}
+	cases := []struct {
+		file  string
+		data  []byte
+		rules Rules
+		want  string
+	}{
+		{"汇报.ppt", ole, CoordAttachments, "application/vnd.ms-powerpoint"},
+		{"汇报.ppt", ole, ArticleAttachments, "application/vnd.ms-powerpoint"},
+		{"材料汇编.zip", uploadtest.Zip("一.pdf", "二.docx"), ArticleAttachments, "application/zip"},
+		{"说明.txt", []byte("通知正文\r\n"), CoordAttachments, "text/plain; charset=utf-8"},
+		{"旧说明.txt", []byte{0xcd, 0xa8, 0xd6, 0xaa, 0xcb, 0xb5, 0xc3, 0xf7, 0x0d, 0x0a}, ArticleAttachments, "text/plain"}, // 通知说明 in GB 18030
+		{"排查表.docx", uploadtest.DOCX(), CoordAttachments, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+		{"封面.jpeg", uploadtest.OrientedJPEG(8, 8, 1), ArticleImages, "image/jpeg"},
+	}
+	for _, c := range cases {
+		p, err := Prepare("f", c.file, c.data, c.rules)
+		if err != nil {
+			t.Errorf("%s: %v", c.file, err)
+			continue
+		}
+		if p.Type.ContentType != c.want {
+			t.Errorf("%s: content type %q, want %q", c.file, p.Type.ContentType, c.want)
+		}
+		if p.Name != c.file {
+			t.Errorf("%s: stored name %q, want the original name", c.file, p.Name)
+		}
+	}
+	png, err := Prepare("f", "截图.jpg", pngBytes(t, 4, 4), Photos)
+	if err != nil || png.Name != "截图.png" {
+		t.Errorf("PNG named .jpg: name %q, error %v, want it stored as 截图.png", png.Name, err)
+	}
+	if _, err := Prepare("f", "汇报.ppt", ole, Attachments); err == nil {
+		t.Error("case attachments accept PowerPoint 97–2003, which only coordination and the portal allow")
+	}
+}
+
+func TestAcceptAttrListsAllowlist(t *testing.T) {
+	got := CoordAttachments.AcceptAttr()
+	for _, ext := range []string{".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".txt", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".ofd"} {
+		if !strings.Contains(got+",", ext+",") {
+			t.Errorf("accept attribute %q lacks %s", got, ext)
+		}
+	}
+	if strings.Contains(got, ".zip") {
+		t.Errorf("accept attribute %q offers .zip, which coordination does not take", got)
+	}
+}
+
+func TestAcceptLabelNamesFormats(t *testing.T) {
+	cases := map[string]struct {
+		rules Rules
+		want  string
+	}{
+		"photos":              {Photos, "请上传 JPG、PNG、GIF、WebP 格式的图片。"},
+		"article attachments": {ArticleAttachments, "可上传图片（PNG、JPG）和 PDF、Word、Excel、PowerPoint、WPS、OFD、ZIP、TXT 文件。"},
+	}
+	for name, c := range cases {
+		if got := c.rules.acceptLabel(); got != c.want {
+			t.Errorf("%s: %q, want %q", name, got, c.want)
 		}
 	}
 }

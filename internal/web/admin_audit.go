@@ -3,14 +3,13 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"pingan/internal/domain"
 	"pingan/internal/store"
+	"pingan/internal/upload"
 )
 
 type auditPage struct {
@@ -137,11 +136,5 @@ func textCell(s string) excelize.Cell {
 // setAttachment sets Content-Disposition so that a Chinese file name arrives intact (RFC 6266
 // with an RFC 5987 filename*), with an ASCII fallback for old clients.
 func setAttachment(w http.ResponseWriter, name string) {
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+fallback+`"; filename*=UTF-8''`+url.PathEscape(name))
+	w.Header().Set("Content-Disposition", upload.ContentDisposition("attachment", name))
 }

@@ -217,7 +217,7 @@ func (s *Server) boardPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return upload.Serve(r.Context(), w, s.files, rec, true)
+	return upload.Serve(w, r, s.files, rec, upload.Serving{Inline: true})
 }
 
 type queryPage struct {

@@ -193,7 +193,7 @@ func (s *Server) boardStaffPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return upload.Serve(r.Context(), w, s.files, rec, true)
+	return upload.Serve(w, r, s.files, rec, upload.Serving{Inline: true})
 }
 
 type wordsPage struct {

@@ -327,7 +327,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return upload.Serve(r.Context(), w, s.files, rec, false)
+	return upload.Serve(w, r, s.files, rec, upload.Serving{})
 }
 
 type caseSheetPage struct {

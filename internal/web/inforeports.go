@@ -7,6 +7,7 @@ import (
 
 	"pingan/internal/domain"
 	"pingan/internal/store"
+	"pingan/internal/upload"
 )
 
 type infoReportListPage struct {
@@ -80,29 +81,29 @@ type infoReportFormPage struct {
 
 func (s *Server) infoReportNewForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "admin/info_report_form", &infoReportFormPage{Page: Page{Title: "上报信息"},
-		Report: domain.InfoReport{Category: "work_news"}, Categories: domain.InfoCategories, Accept: uploadAccept})
+		Report: domain.InfoReport{Category: "work_news"}, Categories: domain.InfoCategories, Accept: coordAccept})
 }
 
 func (s *Server) infoReportCreate(w http.ResponseWriter, r *http.Request) error {
 	actor := s.actor(r)
-	if err := parseUploadForm(w, r); err != nil {
+	if err := parseCoordForm(w, r); err != nil {
 		return err
 	}
 	rep := domain.InfoReport{Category: domain.InfoCategory(r.PostFormValue("category")), Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
 	invalid := func(err error) error {
-		data := &infoReportFormPage{Page: Page{Title: "上报信息"}, Report: rep, Categories: domain.InfoCategories, Accept: uploadAccept}
+		data := &infoReportFormPage{Page: Page{Title: "上报信息"}, Report: rep, Categories: domain.InfoCategories, Accept: coordAccept}
 		if !formInvalid(&data.Page, err) {
 			return err
 		}
 		return s.render(w, r, http.StatusUnprocessableEntity, "admin/info_report_form", data)
 	}
-	uploads, err := s.receiveUploads(r, "files", actor)
+	uploads, err := s.uploads.Receive(r, "files", upload.CoordAttachments, actor)
 	if err != nil {
 		return invalid(err)
 	}
-	id, notes, err := s.db.SubmitInfoReport(r.Context(), actor, rep, uploads.Records)
+	id, notes, err := s.db.SubmitInfoReport(r.Context(), actor, rep, uploads)
 	if err != nil {
-		uploads.Discard(r.Context())
+		s.uploads.Discard(r.Context(), uploads)
 		return invalid(err)
 	}
 	s.publishBell(r.Context(), notes)

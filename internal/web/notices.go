@@ -8,6 +8,7 @@ import (
 
 	"pingan/internal/domain"
 	"pingan/internal/store"
+	"pingan/internal/upload"
 )
 
 type noticeListPage struct {
@@ -110,14 +111,14 @@ func (s *Server) noticeNewForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, r, http.StatusOK, "admin/notice_form", &noticeFormPage{Page: Page{Title: "下发通知"},
 		Notice: domain.Notice{Kind: domain.NoticeGeneral}, Groups: groups, Kinds: domain.NoticeKinds,
-		Picked: map[int64]bool{}, KindAll: map[domain.OrgKind]bool{}, Accept: uploadAccept})
+		Picked: map[int64]bool{}, KindAll: map[domain.OrgKind]bool{}, Accept: coordAccept})
 }
 
 // noticeCreate issues a notice to the organizations picked by hand and to every organization of
 // the kinds picked as a whole ("all villages").
 func (s *Server) noticeCreate(w http.ResponseWriter, r *http.Request) error {
 	actor := s.actor(r)
-	if err := parseUploadForm(w, r); err != nil {
+	if err := parseCoordForm(w, r); err != nil {
 		return err
 	}
 	groups, err := s.recipientGroups(r, actor)
@@ -125,7 +126,7 @@ func (s *Server) noticeCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := &noticeFormPage{Page: Page{Title: "下发通知"}, Groups: groups, Kinds: domain.NoticeKinds,
-		Picked: map[int64]bool{}, KindAll: map[domain.OrgKind]bool{}, Accept: uploadAccept}
+		Picked: map[int64]bool{}, KindAll: map[domain.OrgKind]bool{}, Accept: coordAccept}
 	n := domain.Notice{Kind: domain.NoticeKind(r.PostFormValue("kind")), Title: r.PostFormValue("title"),
 		Body: r.PostFormValue("body"), FeedbackRequired: r.PostFormValue("feedback_required") == "1"}
 	data.Deadline = r.PostFormValue("deadline")
@@ -162,13 +163,13 @@ func (s *Server) noticeCreate(w http.ResponseWriter, r *http.Request) error {
 			Fields: map[string]string{"deadline": "截止时间的格式应为 2024-05-01 17:00。"}})
 	}
 
-	uploads, err := s.receiveUploads(r, "files", actor)
+	uploads, err := s.uploads.Receive(r, "files", upload.CoordAttachments, actor)
 	if err != nil {
 		return invalid(err)
 	}
-	id, notes, err := s.db.IssueNotice(r.Context(), actor, n, orgIDs, uploads.Records)
+	id, notes, err := s.db.IssueNotice(r.Context(), actor, n, orgIDs, uploads)
 	if err != nil {
-		uploads.Discard(r.Context())
+		s.uploads.Discard(r.Context(), uploads)
 		return invalid(err)
 	}
 	s.publishBell(r.Context(), notes)
@@ -224,7 +225,7 @@ func (s *Server) renderNotice(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	data := &noticeDetailPage{Page: Page{Title: v.Notice.Title}, View: v, Feedback: fb, Body: body,
-		Overdue: v.Notice.Overdue(s.db.Now()), Accept: uploadAccept,
+		Overdue: v.Notice.Overdue(s.db.Now()), Accept: coordAccept,
 		CanRemind: v.IsSender && actor.Can(domain.PermNoticesIssue)}
 	return s.render(w, r, status, "admin/notice", data)
 }
@@ -236,7 +237,7 @@ func (s *Server) noticeFeedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	actor := s.actor(r)
-	if err := parseUploadForm(w, r); err != nil {
+	if err := parseCoordForm(w, r); err != nil {
 		return err
 	}
 	v, err := s.db.GetNotice(r.Context(), actor, id)
@@ -249,7 +250,7 @@ func (s *Server) noticeFeedback(w http.ResponseWriter, r *http.Request) error {
 
 	body := r.PostFormValue("body")
 	invalid := func(err error) error {
-		data := &noticeDetailPage{Page: Page{Title: v.Notice.Title}, View: v, Body: body, Accept: uploadAccept}
+		data := &noticeDetailPage{Page: Page{Title: v.Notice.Title}, View: v, Body: body, Accept: coordAccept}
 		if !formInvalid(&data.Page, err) {
 			return err
 		}
@@ -260,13 +261,13 @@ func (s *Server) noticeFeedback(w http.ResponseWriter, r *http.Request) error {
 		data.Feedback = fb
 		return s.render(w, r, http.StatusUnprocessableEntity, "admin/notice", data)
 	}
-	uploads, err := s.receiveUploads(r, "files", actor)
+	uploads, err := s.uploads.Receive(r, "files", upload.CoordAttachments, actor)
 	if err != nil {
 		return invalid(err)
 	}
-	notes, err := s.db.AddNoticeFeedback(r.Context(), actor, id, body, uploads.Records)
+	notes, err := s.db.AddNoticeFeedback(r.Context(), actor, id, body, uploads)
 	if err != nil {
-		uploads.Discard(r.Context())
+		s.uploads.Discard(r.Context(), uploads)
 		return invalid(err)
 	}
 	s.publishBell(r.Context(), notes)

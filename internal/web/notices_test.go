@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pingan/internal/domain"
+	"pingan/internal/upload/uploadtest"
 )
 
 // issueNotice issues a notice from the coordinator to every village through the form and
@@ -21,7 +22,7 @@ func (h *coordHarness) issueNotice(c *coordClient, title string, feedback bool) 
 	if feedback {
 		form.Set("feedback_required", "1")
 	}
-	res := c.postMultipart("/admin/notices", form, coordUpload{"files", "排查表.docx", []byte("PK\x03\x04 fake docx body")})
+	res := c.postMultipart("/admin/notices", form, coordUpload{"files", "排查表.docx", uploadtest.DOCX()})
 	if res.status != http.StatusSeeOther {
 		h.t.Fatalf("issue notice: status %d: %s", res.status, between(res.body, `class="error-summary"`, "</p>"))
 	}
@@ -48,7 +49,7 @@ func TestNoticeReceiptsFeedbackAndReminders(t *testing.T) {
 		gaoqiao := h.signIn("gaoqiao")
 		gaoqiao.get("/admin/notices/" + id)
 		res := gaoqiao.postMultipart("/admin/notices/"+id+"/feedback", url.Values{"body": {"已排查 12 处，整改 10 处。"}},
-			coordUpload{"files", "整改清单.xlsx", []byte("PK\x03\x04 fake xlsx")})
+			coordUpload{"files", "整改清单.xlsx", uploadtest.XLSX()})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("feedback: status %d", res.status)
 		}

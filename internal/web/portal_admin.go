@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"pingan/internal/domain"
 	"pingan/internal/richtext"
 	"pingan/internal/store"
+	"pingan/internal/upload"
 )
 
 // articleArea is one of the two back-office views of articles: the center's editors see every
@@ -147,19 +147,9 @@ func (s *Server) articleNew(area articleArea) handlerFunc {
 // articleFromForm reads the article form, stores its new cover and attachments, and returns the
 // article to save. File problems come back as KindInvalid errors with the article as typed.
 func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area articleArea) (domain.Article, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUploadRequest)
 	var a domain.Article
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return a, domain.Invalid("提交的内容超过 " + sizeText(maxUploadRequest) + "，请减少附件后重试。")
-		}
-		if !errors.Is(err, http.ErrNotMultipart) {
-			return a, domain.Invalid("表单内容不完整，请重新提交。")
-		}
-	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+	if err := upload.ParseForm(w, r, maxArticleRequest); err != nil {
+		return a, err
 	}
 	form := r.PostForm
 	a.ColumnID, _ = strconv.ParseInt(form.Get("column_id"), 10, 64)
@@ -198,35 +188,30 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 		return a, err
 	}
 
+	cover, err := upload.PrepareField(r, "cover", upload.ArticleImages)
+	if err != nil {
+		return a, err
+	}
+	attachments, err := upload.PrepareField(r, "attachments", upload.ArticleAttachments)
+	if err != nil {
+		return a, err
+	}
 	actor := s.actor(r)
-	if r.MultipartForm != nil {
-		if fhs := r.MultipartForm.File["cover"]; len(fhs) > 0 && fhs[0].Size > 0 {
-			rec, err := s.storeUpload(r.Context(), actor, fhs[0], uploadImage)
-			if err != nil {
-				return a, fieldError(err, "cover")
-			}
-			a.CoverFileID = rec.ID
+	if len(cover) > 0 {
+		recs, err := s.storeArticleFiles(r.Context(), actor, cover)
+		if err != nil {
+			return a, err
 		}
-		for _, fh := range r.MultipartForm.File["attachments"] {
-			if fh.Size == 0 && fh.Filename == "" {
-				continue
-			}
-			rec, err := s.storeUpload(r.Context(), actor, fh, uploadAttachment)
-			if err != nil {
-				return a, fieldError(err, "attachments")
-			}
-			a.AttachmentIDs = append(a.AttachmentIDs, rec.ID)
-		}
+		a.CoverFileID = recs[0].ID
+	}
+	recs, err := s.storeArticleFiles(r.Context(), actor, attachments)
+	if err != nil {
+		return a, err
+	}
+	for _, rec := range recs {
+		a.AttachmentIDs = append(a.AttachmentIDs, rec.ID)
 	}
 	return a, nil
-}
-
-// fieldError turns an invalid upload into a form error on field; other errors pass through.
-func fieldError(err error, field string) error {
-	if domain.ErrorKind(err) != domain.KindInvalid {
-		return err
-	}
-	return &domain.Error{Kind: domain.KindInvalid, Message: domain.UserMessage(err), Fields: map[string]string{field: domain.UserMessage(err)}}
 }
 
 // countLocalImages counts images whose source is a file on the author's computer, which Word

@@ -163,6 +163,12 @@ func (s *Server) myReportXLSX(w http.ResponseWriter, r *http.Request) error {
 	return writeOfflineForm(w, sub, t)
 }
 
+// offlineFormInvalid is the error shown when the offline form cannot be read. The page shows
+// it under the file input, whose errors are keyed "files".
+func offlineFormInvalid(msg string) error {
+	return &domain.Error{Kind: domain.KindInvalid, Message: msg, Fields: map[string]string{"files": msg}}
+}
+
 // myReportUpload reads a filled offline form and saves its values as a draft, which the person
 // then checks and submits on the page.
 func (s *Server) myReportUpload(w http.ResponseWriter, r *http.Request) error {
@@ -183,12 +189,12 @@ func (s *Server) myReportUpload(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &tooBig) {
 			msg = "文件不能超过 5 MB。"
 		}
-		return s.renderReportForm(w, r, http.StatusUnprocessableEntity, id, nil, uploadInvalid(msg))
+		return s.renderReportForm(w, r, http.StatusUnprocessableEntity, id, nil, offlineFormInvalid(msg))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxOfflineFormBytes+1))
 	if err != nil || len(data) > maxOfflineFormBytes || !strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") {
-		return s.renderReportForm(w, r, http.StatusUnprocessableEntity, id, nil, uploadInvalid("请上传不超过 5 MB 的 .xlsx 文件。"))
+		return s.renderReportForm(w, r, http.StatusUnprocessableEntity, id, nil, offlineFormInvalid("请上传不超过 5 MB 的 .xlsx 文件。"))
 	}
 	values, err := readOfflineForm(data, sub, t)
 	if err != nil {

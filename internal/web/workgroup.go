@@ -10,6 +10,7 @@ import (
 	"pingan/internal/domain"
 	"pingan/internal/live"
 	"pingan/internal/store"
+	"pingan/internal/upload"
 )
 
 // historyPage is how many messages a channel page shows at once.
@@ -147,7 +148,7 @@ func (s *Server) renderChannel(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	data := &channelPage{Page: Page{Title: "工作群 · " + c.Name, Message: form.Message, Errors: form.Errors}, Channel: c,
-		History: before > 0, Banner: domain.WorkGroupBanner, Body: form.Body, Accept: uploadAccept,
+		History: before > 0, Banner: domain.WorkGroupBanner, Body: form.Body, Accept: coordAccept,
 		Creator: c.CreatedBy == actor.AccountID && !c.Everyone}
 	if len(msgs) > historyPage {
 		msgs = msgs[1:]
@@ -209,20 +210,20 @@ func (s *Server) workGroupPost(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderChannelError(w, r, id, err)
 	}
-	if err := parseUploadForm(w, r); err != nil {
+	if err := parseCoordForm(w, r); err != nil {
 		return fail(err)
 	}
 	if _, err := s.db.GetChannel(r.Context(), actor, id); err != nil {
 		return err
 	}
 
-	uploads, err := s.receiveUploads(r, "files", actor)
+	uploads, err := s.uploads.Receive(r, "files", upload.CoordAttachments, actor)
 	if err != nil {
 		return fail(err)
 	}
-	m, notes, err := s.db.PostMessage(r.Context(), actor, id, r.PostFormValue("body"), uploads.Records)
+	m, notes, err := s.db.PostMessage(r.Context(), actor, id, r.PostFormValue("body"), uploads)
 	if err != nil {
-		uploads.Discard(r.Context())
+		s.uploads.Discard(r.Context(), uploads)
 		return fail(err)
 	}
 	s.publish(r.Context(), messageEvent(m))

@@ -118,5 +118,5 @@ func TestWorkGroupChannelsScopedToMembers(t *testing.T) {
 	}
 }
 
-// pngBytes is a 1×1 PNG.
-var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+// pngBytes is a 1×1 PNG that decodes, as every uploaded image must.
+var pngBytes = tinyPNG(1, 1)
