@@ -326,6 +326,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}
+	if len(problems) == 0 && data.From != "" && data.To != "" && !f.From.Before(f.To) {
+		problems.Add("to", "结束日期不能早于开始日期。")
+	}
 	if err := problems.Err(); err != nil {
 		formInvalid(&data.Page, err)
 		data.Pager = newPager(r, 1, 20, 0)
