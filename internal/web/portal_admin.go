@@ -421,7 +421,17 @@ func (s *Server) articleStep(area articleArea, action domain.ArticleAction) hand
 		if err != nil {
 			return err
 		}
-		return redirectFlash(w, r, area.Base+"/"+itoa64(id), stepDone[action])
+		done := stepDone[action]
+		if action == domain.ActionPublish {
+			a, err := s.db.GetArticle(r.Context(), s.actor(r), id)
+			if err != nil {
+				return err
+			}
+			if a.Scheduled(s.db.Now()) {
+				done = "已设为定时发布，将于 " + domain.FormatTime(a.PublishAt) + " 发布。"
+			}
+		}
+		return redirectFlash(w, r, area.Base+"/"+itoa64(id), done)
 	}
 }
 

@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"pingan/internal/domain"
 	"pingan/internal/store"
 	"pingan/internal/store/storetest"
 )
@@ -34,6 +38,44 @@ func TestSearchEndBeforeStart(t *testing.T) {
 		q.Set("to", "2026-12-01")
 		if status, _, _ := get(t, c, site.ts.URL+"/search?"+q.Encode()); status != http.StatusOK {
 			t.Errorf("same start and end date: status %d, want 200", status)
+		}
+	})
+}
+
+// postForm posts form to path with client c and returns the status, the body and the headers.
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) (int, string, http.Header) {
+	t.Helper()
+	res, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header
+}
+
+func TestScheduledPublishFlash(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		site := newDemoSite(t, db)
+		id, _ := site.contributionAttachment(t)
+		editor := site.signIn(t, "editor")
+		at := time.Now().In(domain.Shanghai).AddDate(0, 0, 3).Truncate(time.Hour)
+		path := fmt.Sprintf("%s/admin/articles/%d", site.ts.URL, id)
+
+		status, _, header := postForm(t, editor, path+"/publish", url.Values{"confirmed": {"1"}, "publish_at": {at.Format("2006-01-02T15:04")}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("scheduled publish: status %d, want 303", status)
+		}
+		_, page, _ := get(t, editor, site.ts.URL+header.Get("Location"))
+		want := "已设为定时发布，将于 " + at.Format("2006-01-02 15:04") + " 发布。"
+		if !strings.Contains(page, want) {
+			t.Errorf("page after a scheduled publish lacks %q", want)
+		}
+		if strings.Contains(page, "已发布。") {
+			t.Error("page after a scheduled publish says 已发布。")
+		}
+		if status, _, _ := get(t, site.client(t), fmt.Sprintf("%s/articles/%d", site.ts.URL, id)); status != http.StatusNotFound {
+			t.Errorf("public page of a scheduled article: status %d, want 404", status)
 		}
 	})
 }
