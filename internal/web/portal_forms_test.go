@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +78,47 @@ func TestScheduledPublishFlash(t *testing.T) {
 		}
 		if status, _, _ := get(t, site.client(t), fmt.Sprintf("%s/articles/%d", site.ts.URL, id)); status != http.StatusNotFound {
 			t.Errorf("public page of a scheduled article: status %d, want 404", status)
+		}
+	})
+}
+
+// footerLink returns the address of the link with the given text on page, with HTML entities undone.
+func footerLink(t *testing.T, page, text string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<a href="([^"]*)">` + regexp.QuoteMeta(text) + `</a>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("page has no link %q", text)
+	}
+	return html.UnescapeString(m[1])
+}
+
+func TestFooterLinksCarryPageAddress(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		site := newDemoSite(t, db)
+		c := site.client(t)
+		published, _ := site.articleIDs(t)
+		article := fmt.Sprintf("/articles/%d", published)
+		_, page, _ := get(t, c, site.ts.URL+article)
+
+		report := footerLink(t, page, "网站纠错")
+		if strings.Contains(report, "%25") {
+			t.Errorf("网站纠错 link %q is escaped twice", report)
+		}
+		status, form, _ := get(t, c, site.ts.URL+report)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: status %d", report, status)
+		}
+		if want := `id="page" name="page" value="` + article + `"`; !strings.Contains(form, want) {
+			t.Errorf("report form opened from %s without a Referer lacks %s", article, want)
+		}
+
+		elder := footerLink(t, page, "长辈版")
+		if strings.Contains(elder, "%25") {
+			t.Errorf("长辈版 link %q is escaped twice", elder)
+		}
+		status, _, header := get(t, c, site.ts.URL+elder)
+		if status != http.StatusSeeOther || header.Get("Location") != article {
+			t.Errorf("长辈版 link without a Referer: status %d, location %q, want 303 to %s", status, header.Get("Location"), article)
 		}
 	})
 }

@@ -396,9 +396,6 @@ func (s *Server) absoluteURL(r *http.Request, path string) string {
 	return u.String()
 }
 
-// escapeQuery is url.QueryEscape for templates.
-func escapeQuery(s string) string { return url.QueryEscape(s) }
-
 // fontSizeLink returns the address of the current page with font size fs.
 func fontSizeLink(path, fs string) string { return path + "?fs=" + fs }
 
