@@ -72,7 +72,8 @@ func (db *DB) CreateSiteErrorReport(ctx context.Context, townID int64, in NewSit
 		if err != nil {
 			return fmt.Errorf("insert site error report: %w", err)
 		}
-		visitor := domain.Actor{TownID: townID, Name: "访客"}
+		// Like a board post, the entry keeps the start of the address hash, never the address.
+		visitor := domain.Actor{TownID: townID, Name: "访客", IP: in.IPHash[:min(12, len(in.IPHash))]}
 		e := auditFor(visitor, "site_error.report", "site_error", id, domain.OutcomeSuccess, domain.TruncateChars(r.PageURL, 100))
 		e.At = now
 		return db.appendAudit(ctx, tx, e)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"io"
@@ -119,6 +120,74 @@ func TestFooterLinksCarryPageAddress(t *testing.T) {
 		status, _, header := get(t, c, site.ts.URL+elder)
 		if status != http.StatusSeeOther || header.Get("Location") != article {
 			t.Errorf("长辈版 link without a Referer: status %d, location %q, want 303 to %s", status, header.Get("Location"), article)
+		}
+	})
+}
+
+func TestAuditTrailNamesAndDetails(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		site := newDemoSite(t, db)
+		ctx := context.Background()
+		site.signIn(t, "editor")
+
+		reportID, err := db.CreateSiteErrorReport(ctx, site.town.TownID, store.NewSiteErrorReport{
+			Report:      domain.SiteErrorReport{PageURL: "/articles/1", Description: "第二段有错字，请核实更正。"},
+			SubmitToken: "audit-trail-token", IPHash: "0123456789abcdef0123"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := db.ListColumns(ctx, site.town.TownID, false)
+		reporter := domain.Actor{TownID: site.town.TownID, OrgID: site.town.Orgs["越丰村"], Name: "张卫东（yuefeng）", Roles: []domain.Role{domain.RoleReporter}}
+		articleID, err := db.CreateArticle(ctx, reporter, domain.Article{ColumnID: cols[0].ID, Title: "越丰村平安夜巡", Body: "<p>正文</p>", BodyText: "正文"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ArticleStep(ctx, reporter, articleID, store.StepInput{Action: domain.ActionSubmit}); err != nil {
+			t.Fatal(err)
+		}
+
+		entries, _, err := db.ListAudit(ctx, domain.Actor{TownID: site.town.TownID}, domain.AuditFilter{}, store.Page{Number: 1, Size: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var editorName, editorID string
+		for _, a := range site.town.Accounts {
+			if a.Username == "editor" {
+				editorName, editorID = a.Name+"（editor）", fmt.Sprint(a.ID)
+			}
+		}
+		seen := map[string]bool{}
+		for _, e := range entries {
+			switch {
+			case e.Action == "auth.sign_in" && e.ObjectID == editorID:
+				seen["sign_in"] = true
+				if e.ActorName != editorName {
+					t.Errorf("sign-in actor %q, want %q", e.ActorName, editorName)
+				}
+			case e.Action == "site_error.report" && e.ObjectID == fmt.Sprint(reportID):
+				seen["site_error"] = true
+				if e.IP != "0123456789ab" {
+					t.Errorf("site error report source %q, want the hash prefix 0123456789ab", e.IP)
+				}
+			case e.Action == "article.submit" && e.ObjectID == fmt.Sprint(articleID):
+				seen["submit"] = true
+				if e.Detail != "越丰村平安夜巡" {
+					t.Errorf("submit detail %q, want the title alone", e.Detail)
+				}
+			}
+		}
+		for _, k := range []string{"sign_in", "site_error", "submit"} {
+			if !seen[k] {
+				t.Errorf("no %s entry in the audit trail", k)
+			}
+		}
+
+		_, page, _ := get(t, site.signIn(t, "auditor"), site.ts.URL+"/admin/audit?action=site_error.report")
+		if want := fmt.Sprintf("网站纠错 #%d", reportID); !strings.Contains(page, want) {
+			t.Errorf("audit page lacks object %q", want)
+		}
+		if strings.Contains(page, "site_error #") {
+			t.Error("audit page shows the object kind key site_error")
 		}
 	})
 }
