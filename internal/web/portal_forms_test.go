@@ -191,3 +191,40 @@ func TestAuditTrailNamesAndDetails(t *testing.T) {
 		}
 	})
 }
+
+func TestContributionSourceAndAuthor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		site := newDemoSite(t, db)
+		ctx := context.Background()
+		cols, _ := db.ListColumns(ctx, site.town.TownID, false)
+		reporter := domain.Actor{TownID: site.town.TownID, OrgID: site.town.Orgs["越丰村"], Name: "张卫东（yuefeng）", Roles: []domain.Role{domain.RoleReporter}}
+		id, err := db.CreateArticle(ctx, reporter, domain.Article{ColumnID: cols[0].ID, Title: "越丰村开展平安夜巡",
+			Body: "<p>正文</p>", BodyText: "正文", SourceKind: domain.SourceContribution})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		_, page, _ := get(t, site.signIn(t, "yuefeng"), fmt.Sprintf("%s/admin/contributions/%d", site.ts.URL, id))
+		if !strings.Contains(page, "<dt>作者</dt><dd>越丰村</dd>") {
+			t.Error("contribution page does not name 越丰村 as the author")
+		}
+		if strings.Contains(page, "<dt>编辑</dt>") || strings.Contains(page, "作者 / 编辑") {
+			t.Error("contribution page shows an editor row before an editor handles it")
+		}
+
+		editor := domain.Actor{TownID: site.town.TownID, Name: "钱晓燕（editor）", Roles: []domain.Role{domain.RoleEditor}}
+		if err := db.ArticleStep(ctx, reporter, id, store.StepInput{Action: domain.ActionSubmit}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ArticleStep(ctx, editor, id, store.StepInput{Action: domain.ActionPublish, Confirmed: true}); err != nil {
+			t.Fatal(err)
+		}
+		_, public, _ := get(t, site.client(t), fmt.Sprintf("%s/articles/%d", site.ts.URL, id))
+		if !strings.Contains(public, "来源：越丰村供稿") {
+			t.Error("public page does not read 来源：越丰村供稿")
+		}
+		if strings.Contains(public, "（村（社区）供稿）") {
+			t.Error("public page nests brackets in the source")
+		}
+	})
+}
