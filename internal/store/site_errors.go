@@ -172,8 +172,9 @@ func (db *DB) SiteError(ctx context.Context, actor domain.Actor, id int64, revea
 func (db *DB) HandleSiteError(ctx context.Context, actor domain.Actor, id int64, note string) error {
 	note = domain.CleanText(note)
 	if n := domain.CharCount(note); n > domain.MaxSiteErrorNote {
-		return &domain.Error{Kind: domain.KindInvalid, Message: fmt.Sprintf("处理说明不能超过 %d 个字符，现有 %d 个。", domain.MaxSiteErrorNote, n),
-			Fields: map[string]string{"note": fmt.Sprintf("处理说明不能超过 %d 个字符。", domain.MaxSiteErrorNote)}}
+		p := domain.Problems{}
+		p.Add("note", fmt.Sprintf("处理说明不能超过 %d 个字符，现有 %d 个。", domain.MaxSiteErrorNote, n))
+		return p.Err()
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string

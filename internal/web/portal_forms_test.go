@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -225,6 +227,87 @@ func TestContributionSourceAndAuthor(t *testing.T) {
 		}
 		if strings.Contains(public, "（村（社区）供稿）") {
 			t.Error("public page nests brackets in the source")
+		}
+	})
+}
+
+// postMultipart posts fields and one file per entry of files (field name to file name and bytes).
+func postMultipart(t *testing.T, c *http.Client, u string, fields url.Values, files map[string][2]string) (int, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	for field, f := range files {
+		fw, err := mw.CreateFormFile(field, f[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte(f[1]))
+	}
+	mw.Close()
+	res, err := c.Post(u, mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestEditorErrorsShownOnceAndTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		site := newDemoSite(t, db)
+		editor := site.signIn(t, "editor")
+
+		// An article with no title, no column and a program as attachment reports all three.
+		status, page := postMultipart(t, editor, site.ts.URL+"/admin/articles",
+			url.Values{"title": {""}, "column_id": {"0"}, "source_kind": {"original"}, "body": {"<p>正文</p>"}},
+			map[string][2]string{"attachments": {"setup.exe", "MZ\x90\x00program"}})
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("invalid article with a program attached: status %d, want 422", status)
+		}
+		for _, want := range []string{"请填写标题。", "请选择栏目。"} {
+			if n := strings.Count(page, want); n != 1 {
+				t.Errorf("article form shows %q %d times, want once", want, n)
+			}
+		}
+		attachment := regexp.MustCompile(`(?s)name="attachments".*?<span class="field-error"`)
+		if !attachment.MatchString(page) {
+			t.Error("article form reports no problem with the attachment")
+		}
+
+		// A malformed publish time on the review page is reported once.
+		id, _ := site.contributionAttachment(t)
+		status, page, _ = postForm(t, editor, fmt.Sprintf("%s/admin/articles/%d/publish", site.ts.URL, id),
+			url.Values{"confirmed": {"1"}, "publish_at": {"明天上午"}})
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("malformed publish time: status %d, want 422", status)
+		}
+		if n := strings.Count(page, "发布时间格式"); n != 1 {
+			t.Errorf("review page shows the publish time message %d times, want once", n)
+		}
+
+		// A too long handling note of a site error report is reported once.
+		reportID, err := db.CreateSiteErrorReport(context.Background(), site.town.TownID, store.NewSiteErrorReport{
+			Report:      domain.SiteErrorReport{PageURL: "/articles/1", Description: "第二段有错字，请核实更正。"},
+			SubmitToken: "long-note-token", IPHash: "fedcba9876543210"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, page, _ = postForm(t, editor, fmt.Sprintf("%s/admin/site-errors/%d/handle", site.ts.URL, reportID),
+			url.Values{"note": {strings.Repeat("改", 301)}})
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("too long note: status %d, want 422", status)
+		}
+		if n := strings.Count(page, "处理说明不能超过"); n != 1 {
+			t.Errorf("site error page shows the note message %d times, want once", n)
+		}
+		if !strings.Contains(page, "现有 301 个") {
+			t.Error("site error page does not say how long the note is")
 		}
 	})
 }
