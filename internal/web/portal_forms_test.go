@@ -191,6 +191,14 @@ func TestAuditTrailNamesAndDetails(t *testing.T) {
 		if strings.Contains(page, "site_error #") {
 			t.Error("audit page shows the object kind key site_error")
 		}
+
+		_, page, _ = get(t, site.signIn(t, "auditor"), site.ts.URL+"/admin/audit?action=auth.sign_in")
+		if want := "<td>账号 " + editorName + "</td>"; !strings.Contains(page, want) {
+			t.Errorf("audit page lacks the signed-in account as %q", want)
+		}
+		if strings.Contains(page, "<td>账号 #"+editorID+"</td>") {
+			t.Error("audit page names the signed-in account by its id only")
+		}
 	})
 }
 
