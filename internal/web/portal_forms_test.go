@@ -47,7 +47,7 @@ func TestSearchEndBeforeStart(t *testing.T) {
 	})
 }
 
-// postForm posts form to path with client c and returns the status, the body and the headers.
+// postForm posts form to the address u with client c and returns the status, body and headers.
 func postForm(t *testing.T, c *http.Client, u string, form url.Values) (int, string, http.Header) {
 	t.Helper()
 	res, err := c.PostForm(u, form)
