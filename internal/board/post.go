@@ -5,6 +5,7 @@ package board
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,7 +80,9 @@ func (s Status) Label() string {
 
 // Length limits of a post, in characters.
 const (
+	MinTitle   = 4
 	MaxTitle   = 50
+	MinBody    = 10
 	MaxBody    = 2000
 	MaxName    = 20
 	MaxAddress = 100
@@ -130,12 +133,12 @@ func (x *Post) Validate(now time.Time) error {
 		p.Add("kind", "请选择留言类型。")
 	}
 	CheckText(p, "title", "标题", x.Title, true, MaxTitle)
-	if n := domain.CharCount(x.Title); n > 0 && n < 4 {
-		p.Add("title", "标题至少 4 个字。")
+	if n := domain.CharCount(x.Title); n > 0 && n < MinTitle {
+		p.Add("title", "标题至少 "+strconv.Itoa(MinTitle)+" 个字。")
 	}
 	CheckText(p, "body", "留言内容", x.Body, true, MaxBody)
-	if n := domain.CharCount(x.Body); n > 0 && n < 10 {
-		p.Add("body", "留言内容至少 10 个字，请把事情说清楚。")
+	if n := domain.CharCount(x.Body); n > 0 && n < MinBody {
+		p.Add("body", "留言内容至少 "+strconv.Itoa(MinBody)+" 个字，请把事情说清楚。")
 	}
 	CheckText(p, "name", "姓名", x.Name, true, MaxName)
 	if x.Phone == "" {

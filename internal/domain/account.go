@@ -27,6 +27,10 @@ type Account struct {
 	UpdatedAt          time.Time
 }
 
+// ActorName returns the name recorded for the account's actions: display name and username,
+// as in 朱海英（coordinator）.
+func (a Account) ActorName() string { return a.DisplayName + "（" + a.Username + "）" }
+
 // Can reports whether the account's roles grant p.
 func (a *Account) Can(p Permission) bool { return HasPermission(a.Roles, p) }
 

@@ -102,7 +102,7 @@ var objectTypeLabels = map[string]string{
 	"pending_article": "待编稿件", "notice": "通知", "notification": "提醒", "report": "报表",
 	"report_assignment": "报表任务", "report_template": "报表模板", "info_report": "上报信息", "inquiry": "询问事项",
 	"wg_channel": "工作群频道", "wg_message": "工作群消息", "board_post": "留言", "case": "工单", "chat": "在线咨询",
-	"canned_reply": "常用回复", "calendar": "节假日日历",
+	"canned_reply": "常用回复", "calendar": "节假日日历", "site_error": "网站纠错",
 }
 
 // ObjectTypeLabel returns the Chinese name of an audited object type, or the type itself.

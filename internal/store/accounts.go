@@ -334,7 +334,7 @@ func (db *DB) RecordSignInFailure(ctx context.Context, a domain.Account, ip stri
 		if err := tx.QueryRowContext(ctx, `UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts`, a.ID).Scan(&n); err != nil {
 			return err
 		}
-		actor := domain.Actor{AccountID: a.ID, TownID: a.TownID, Name: a.Username, IP: ip}
+		actor := domain.Actor{AccountID: a.ID, TownID: a.TownID, Name: a.ActorName(), IP: ip}
 		if err := db.appendAudit(ctx, tx, auditFor(actor, "auth.sign_in_failed", "account", a.ID, domain.OutcomeFailure,
 			fmt.Sprintf("连续失败 %d 次", n))); err != nil {
 			return err
@@ -369,7 +369,7 @@ func (db *DB) RecordSignInSuccess(ctx context.Context, a domain.Account, s Sessi
 		if err := db.insertSession(ctx, tx, s); err != nil {
 			return err
 		}
-		actor := domain.Actor{AccountID: a.ID, TownID: a.TownID, Name: a.Username, IP: s.IP}
+		actor := domain.Actor{AccountID: a.ID, TownID: a.TownID, Name: a.ActorName(), IP: s.IP}
 		return db.appendAudit(ctx, tx, auditFor(actor, "auth.sign_in", "account", a.ID, domain.OutcomeSuccess, ""))
 	})
 }

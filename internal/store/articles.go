@@ -323,7 +323,11 @@ func (db *DB) ArticleStepTx(ctx context.Context, tx *sql.Tx, actor domain.Actor,
 	if err := db.addArticleEvent(ctx, tx, actor, id, at, string(in.Action), note); err != nil {
 		return err
 	}
-	e := auditFor(actor, "article."+string(in.Action), "article", id, domain.OutcomeSuccess, cur.Title+"："+note)
+	detail := cur.Title
+	if note != "" {
+		detail += "：" + note
+	}
+	e := auditFor(actor, "article."+string(in.Action), "article", id, domain.OutcomeSuccess, detail)
 	e.At = at
 	return db.appendAudit(ctx, tx, e)
 }

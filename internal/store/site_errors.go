@@ -72,7 +72,8 @@ func (db *DB) CreateSiteErrorReport(ctx context.Context, townID int64, in NewSit
 		if err != nil {
 			return fmt.Errorf("insert site error report: %w", err)
 		}
-		visitor := domain.Actor{TownID: townID, Name: "访客"}
+		// Like a board post, the entry keeps the start of the address hash, never the address.
+		visitor := domain.Actor{TownID: townID, Name: "访客", IP: in.IPHash[:min(12, len(in.IPHash))]}
 		e := auditFor(visitor, "site_error.report", "site_error", id, domain.OutcomeSuccess, domain.TruncateChars(r.PageURL, 100))
 		e.At = now
 		return db.appendAudit(ctx, tx, e)
@@ -171,8 +172,9 @@ func (db *DB) SiteError(ctx context.Context, actor domain.Actor, id int64, revea
 func (db *DB) HandleSiteError(ctx context.Context, actor domain.Actor, id int64, note string) error {
 	note = domain.CleanText(note)
 	if n := domain.CharCount(note); n > domain.MaxSiteErrorNote {
-		return &domain.Error{Kind: domain.KindInvalid, Message: fmt.Sprintf("处理说明不能超过 %d 个字符，现有 %d 个。", domain.MaxSiteErrorNote, n),
-			Fields: map[string]string{"note": fmt.Sprintf("处理说明不能超过 %d 个字符。", domain.MaxSiteErrorNote)}}
+		p := domain.Problems{}
+		p.Add("note", fmt.Sprintf("处理说明不能超过 %d 个字符，现有 %d 个。", domain.MaxSiteErrorNote, n))
+		return p.Err()
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string

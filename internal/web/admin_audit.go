@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -14,7 +15,7 @@ import (
 
 type auditPage struct {
 	Page
-	Entries []domain.AuditEntry
+	Entries []auditRow
 	Actions []string
 	Filter  auditFilterForm
 	Pager   Pager
@@ -72,7 +73,9 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := store.Page{Number: pageNumber(r), Size: 50}.Normalize(total)
-	data.Entries = entries
+	if data.Entries, err = s.auditRows(r, entries); err != nil {
+		return err
+	}
 	data.Pager = newPager(r, page.Number, page.Size, total)
 	return s.render(w, r, http.StatusOK, "admin/audit", data)
 }
@@ -137,4 +140,45 @@ func textCell(s string) excelize.Cell {
 // with an RFC 5987 filename*), with an ASCII fallback for old clients.
 func setAttachment(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Disposition", upload.ContentDisposition("attachment", name))
+}
+
+// auditRow is an audit entry with the text of its object column.
+type auditRow struct {
+	domain.AuditEntry
+	Object string
+}
+
+// auditRows names each entry's object: an account by its display name and username, as the
+// actor column names people, and any other object by its kind and id.
+func (s *Server) auditRows(r *http.Request, entries []domain.AuditEntry) ([]auditRow, error) {
+	accounts := map[string]string{}
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{AuditEntry: e, Object: domain.ObjectTypeLabel(e.ObjectType)}
+		if e.ObjectID == "" {
+			continue
+		}
+		rows[i].Object += " #" + e.ObjectID
+		if e.ObjectType != "account" {
+			continue
+		}
+		name, seen := accounts[e.ObjectID]
+		if !seen {
+			id, err := strconv.ParseInt(e.ObjectID, 10, 64)
+			if err == nil {
+				a, gerr := s.db.GetAccount(r.Context(), s.actor(r), id)
+				if gerr != nil && domain.ErrorKind(gerr) != domain.KindNotFound {
+					return nil, gerr
+				}
+				if gerr == nil {
+					name = a.ActorName()
+				}
+			}
+			accounts[e.ObjectID] = name
+		}
+		if name != "" {
+			rows[i].Object = domain.ObjectTypeLabel(e.ObjectType) + " " + name
+		}
+	}
+	return rows, nil
 }

@@ -77,7 +77,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.db.Now()
 	if a.LockedAt(now) {
-		s.db.AppendAudit(r.Context(), store.AuditFor(domain.Actor{AccountID: a.ID, TownID: a.TownID, Name: a.Username, IP: ip},
+		s.db.AppendAudit(r.Context(), store.AuditFor(domain.Actor{AccountID: a.ID, TownID: a.TownID, Name: a.ActorName(), IP: ip},
 			"auth.sign_in_failed", "account", a.ID, domain.OutcomeFailure, "账号已锁定"))
 		minutes := int(a.LockedUntil.Sub(now).Minutes()) + 1
 		return fail(http.StatusTooManyRequests, "连续登录失败次数过多，账号已临时锁定，请 "+strconv.Itoa(minutes)+" 分钟后再试，或联系系统管理员解锁。")

@@ -51,7 +51,7 @@ type boardFormPage struct {
 	CaptchaID string
 	Token     string
 	Source    string // "chat" for a message left outside the chat's duty hours
-	Limits    struct{ Title, Body, Name, Address int }
+	Limits    struct{ MinTitle, Title, MinBody, Body, Name, Address int }
 }
 
 func randomToken() string {
@@ -97,7 +97,8 @@ func (s *Server) renderBoardForm(w http.ResponseWriter, r *http.Request, status 
 		data.CaptchaID, data.Question = id, q
 	}
 	data.Kinds = board.Kinds
-	data.Limits.Title, data.Limits.Body, data.Limits.Name, data.Limits.Address = board.MaxTitle, board.MaxBody, board.MaxName, board.MaxAddress
+	data.Limits.MinTitle, data.Limits.Title, data.Limits.MinBody, data.Limits.Body = board.MinTitle, board.MaxTitle, board.MinBody, board.MaxBody
+	data.Limits.Name, data.Limits.Address = board.MaxName, board.MaxAddress
 	return s.render(w, r, status, "board/new", data)
 }
 

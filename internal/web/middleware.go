@@ -239,7 +239,7 @@ func (s *Server) clientIP(r *http.Request) string {
 func (s *Server) actor(r *http.Request) domain.Actor {
 	if si := sessionFrom(r.Context()); si != nil {
 		a := si.account
-		return domain.Actor{AccountID: a.ID, TownID: a.TownID, OrgID: a.OrgID, Name: a.DisplayName + "（" + a.Username + "）",
+		return domain.Actor{AccountID: a.ID, TownID: a.TownID, OrgID: a.OrgID, Name: a.ActorName(),
 			Roles: a.Roles, IP: s.clientIP(r)}
 	}
 	return domain.Actor{IP: s.clientIP(r)}

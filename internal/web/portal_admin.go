@@ -184,19 +184,18 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 		p.Add("body", "正文中有 "+strconv.Itoa(pending)+" 张图片仍是本机文件（file:///），网页无法显示。请在编辑器中逐张上传后再保存。")
 	}
 	a.Body, a.BodyText = richtext.Sanitize(raw)
-	if err := p.Err(); err != nil {
-		return a, err
-	}
 
+	// Files are stored even when other fields are wrong: the form shows them again as the
+	// current cover and kept attachments, so the author need not choose them a second time.
+	actor := s.actor(r)
 	cover, err := upload.PrepareField(r, "cover", upload.ArticleImages)
-	if err != nil {
-		return a, err
+	if ferr := addUploadProblem(p, err, "cover"); ferr != nil {
+		return a, ferr
 	}
 	attachments, err := upload.PrepareField(r, "attachments", upload.ArticleAttachments)
-	if err != nil {
-		return a, err
+	if ferr := addUploadProblem(p, err, "attachments"); ferr != nil {
+		return a, ferr
 	}
-	actor := s.actor(r)
 	if len(cover) > 0 {
 		recs, err := s.storeArticleFiles(r.Context(), actor, cover)
 		if err != nil {
@@ -211,7 +210,29 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 	for _, rec := range recs {
 		a.AttachmentIDs = append(a.AttachmentIDs, rec.ID)
 	}
-	return a, nil
+
+	// The store validates the article again when it saves it; checking a copy here reports the
+	// field problems together with the problems of the form and its files.
+	if len(p) > 0 {
+		check := a
+		for field, msg := range domain.FieldErrors(domain.ValidateArticle(&check)) {
+			p.Add(field, msg)
+		}
+	}
+	return a, p.Err()
+}
+
+// addUploadProblem records an invalid upload as a problem of field and returns nil; it returns
+// any other error, such as a failed write, for the caller to pass on.
+func addUploadProblem(p domain.Problems, err error, field string) error {
+	if err == nil {
+		return nil
+	}
+	if domain.ErrorKind(err) != domain.KindInvalid {
+		return err
+	}
+	p.Add(field, domain.UserMessage(err))
+	return nil
 }
 
 // countLocalImages counts images whose source is a file on the author's computer, which Word
@@ -389,9 +410,9 @@ func (s *Server) articleStep(area articleArea, action domain.ArticleAction) hand
 		if v := r.PostFormValue("publish_at"); v != "" {
 			t, perr := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
 			if perr != nil {
-				err := &domain.Error{Kind: domain.KindInvalid, Message: "发布时间格式应为 2006-01-02 15:04。",
-					Fields: map[string]string{"publish_at": "发布时间格式应为 2006-01-02 15:04。"}}
-				return s.renderArticleDetail(w, r, area, id, http.StatusUnprocessableEntity, err)
+				p := domain.Problems{}
+				p.Add("publish_at", "发布时间格式应为 2006-01-02 15:04。")
+				return s.renderArticleDetail(w, r, area, id, http.StatusUnprocessableEntity, p.Err())
 			}
 			in.PublishAt = t
 		}
@@ -406,7 +427,17 @@ func (s *Server) articleStep(area articleArea, action domain.ArticleAction) hand
 		if err != nil {
 			return err
 		}
-		return redirectFlash(w, r, area.Base+"/"+itoa64(id), stepDone[action])
+		done := stepDone[action]
+		if action == domain.ActionPublish {
+			a, err := s.db.GetArticle(r.Context(), s.actor(r), id)
+			if err != nil {
+				return err
+			}
+			if a.Scheduled(s.db.Now()) {
+				done = "已设为定时发布，将于 " + domain.FormatTime(a.PublishAt) + " 发布。"
+			}
+		}
+		return redirectFlash(w, r, area.Base+"/"+itoa64(id), done)
 	}
 }
 

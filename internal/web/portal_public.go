@@ -326,6 +326,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}
+	if len(problems) == 0 && data.From != "" && data.To != "" && !f.From.Before(f.To) {
+		problems.Add("to", "结束日期不能早于开始日期。")
+	}
 	if err := problems.Err(); err != nil {
 		formInvalid(&data.Page, err)
 		data.Pager = newPager(r, 1, 20, 0)
@@ -392,9 +395,6 @@ func (s *Server) absoluteURL(r *http.Request, path string) string {
 	u := url.URL{Scheme: scheme, Host: host, Path: path}
 	return u.String()
 }
-
-// escapeQuery is url.QueryEscape for templates.
-func escapeQuery(s string) string { return url.QueryEscape(s) }
 
 // fontSizeLink returns the address of the current page with font size fs.
 func fontSizeLink(path, fs string) string { return path + "?fs=" + fs }

@@ -75,7 +75,6 @@ var templateFuncs = template.FuncMap{
 	"eventLabel":   domain.ArticleEventLabel,
 	"truncate":     domain.TruncateChars,
 	"containsID":   func(ids []int64, id int64) bool { return slices.Contains(ids, id) },
-	"queryEscape":  escapeQuery,
 	"fontSizeLink": fontSizeLink,
 	"fileSizeText": fileSizeText,
 	"percentOf":    func(n, max int) int { return percentOf(n, max) },
