@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -139,7 +138,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 				row.Previous = stats.Format(f, v)
 			}
 			if okC && okP {
-				row.Change = change(f, c, v)
+				row.Change = stats.Change(f, c, v)
 			}
 			if okC && f.Shape == stats.Count && f.Headline {
 				for i, m := range months {
@@ -199,27 +198,6 @@ func entryLabels(key string, entries []stats.Entry) []stats.Entry {
 	return entries
 }
 
-func change(f stats.Figure, cur, prev float64) string {
-	d := cur - prev
-	if f.Shape == stats.Rate {
-		d = math.Round(d*1000) / 10
-		switch {
-		case d > 0:
-			return fmt.Sprintf("+%.1f 个百分点", d)
-		case d < 0:
-			return fmt.Sprintf("−%.1f 个百分点", -d)
-		}
-		return "持平"
-	}
-	switch {
-	case d > 0:
-		return fmt.Sprintf("+%g", d)
-	case d < 0:
-		return fmt.Sprintf("−%g", -d)
-	}
-	return "持平"
-}
-
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
 	if data != nil && err != nil && domain.ErrorKind(err) == domain.KindInvalid {
@@ -240,8 +218,9 @@ func (s *Server) dashboardReport(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "admin/dashboard_report", data)
 }
 
-// exportValue is a figure as an .xlsx cell value: a number for counts, so that a spreadsheet can
-// sum them, and the shown percentage text for rates; "—" when the figure is missing.
+// exportValue is a figure as an .xlsx cell value: a number for counts and averages, so that a
+// spreadsheet can compute with them, and the shown percentage text for rates; "—" when the
+// figure is missing or has no data.
 func exportValue(f stats.Figure, figs stats.Figures) any {
 	v, ok := stats.Number(figs, f.Key)
 	switch {
@@ -249,6 +228,8 @@ func exportValue(f stats.Figure, figs stats.Figures) any {
 		return "—"
 	case f.Shape == stats.Rate:
 		return stats.Format(f, v)
+	case f.Shape == stats.Average:
+		return math.Round(v*10) / 10
 	}
 	return v
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -133,9 +134,9 @@ func (s *Server) serviceStatsExport(w http.ResponseWriter, r *http.Request) erro
 		{"矛盾纠纷（件）", f.Disputes},
 		{"就地化解率", ratioCell(store.Ratio{Num: f.DisputesSettledLocal, Den: f.Disputes})},
 		{"协调事项（件）", f.CoordinationMatters},
-		{"平均签收用时（小时）", f.AvgHoursToAck},
-		{"平均答复用时（小时）", f.AvgHoursToReply},
-		{"平均办结用时（小时）", f.AvgHoursToResolve},
+		{"平均签收用时（小时）", meanCell(f.AvgHoursToAck)},
+		{"平均答复用时（小时）", meanCell(f.AvgHoursToReply)},
+		{"平均办结用时（小时）", meanCell(f.AvgHoursToResolve)},
 	}
 	for _, k := range board.Kinds {
 		rows = append(rows, []any{"留言：" + k.Label(), f.PostsByKind[k]})
@@ -188,4 +189,22 @@ func ratioCell(r store.Ratio) any {
 		return "—"
 	}
 	return r.Rate()
+}
+
+// meanText shows an average in hours with its unit, or "—" when no case reached the step, so an
+// empty period never reads as 0 hours.
+func meanText(m store.Mean) string {
+	if m.N == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(m.Value(), 'f', -1, 64) + " 小时"
+}
+
+// meanCell is an average as an .xlsx cell: the hours as a number, or "—" when no case reached
+// the step.
+func meanCell(m store.Mean) any {
+	if m.N == 0 {
+		return "—"
+	}
+	return m.Value()
 }

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"bytes"
+	"html"
+	"regexp"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"pingan/internal/stats"
+	"pingan/internal/store"
+	"pingan/internal/store/storetest"
+)
+
+// changePattern is every change text the dashboard may show: nothing when a side is missing,
+// 持平, a whole count, an average with one decimal, or a rate in percentage points.
+var changePattern = regexp.MustCompile(`^(|持平|[+−]\d+(\.\d)?|[+−]\d+\.\d 个百分点)$`)
+
+var dashboardRowPattern = regexp.MustCompile(`<td data-key="([a-z_]+)">(?:<a [^>]*>)?([^<]*)(?:</a>)?</td>\s*<td data-previous-key="[a-z_]+">([^<]*)</td>\s*<td>([^<]*)</td>`)
+
+type shownFigure struct{ current, previous, change string }
+
+func dashboardRows(t *testing.T, body string) map[string]shownFigure {
+	t.Helper()
+	rows := map[string]shownFigure{}
+	for _, m := range dashboardRowPattern.FindAllStringSubmatch(body, -1) {
+		rows[m[1]] = shownFigure{html.UnescapeString(m[2]), html.UnescapeString(m[3]), html.UnescapeString(m[4])}
+	}
+	if len(rows) == 0 {
+		t.Fatalf("no figure rows on the page:\n%s", body)
+	}
+	return rows
+}
+
+// TestDashboardChangesWithoutNoise checks that every month of the demo shows its changes at
+// the precision of the figures, on the page, in the report and in the export.
+func TestDashboardChangesWithoutNoise(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newDemoHarness(t, db.Dialect())
+		h.s.sources = []stats.Source{stats.Portal, stats.Coordination, stats.Service}
+		c := h.client("dispatcher")
+		for _, month := range []string{"from=2026-07-01&to=2026-07-31", "from=2026-08-01&to=2026-08-31", "from=2026-09-01&to=2026-09-30",
+			"from=2026-10-01&to=2026-10-31", "from=2026-11-01&to=2026-11-25"} {
+			code, body := h.get(c, "/admin/dashboard?"+month)
+			if code != 200 {
+				t.Fatalf("%s: status %d", month, code)
+			}
+			for key, row := range dashboardRows(t, body) {
+				if !changePattern.MatchString(row.change) {
+					t.Errorf("%s: %s change = %q", month, key, row.change)
+				}
+			}
+			code, body = h.get(c, "/admin/dashboard/report?"+month)
+			if code != 200 {
+				t.Fatalf("%s report: status %d", month, code)
+			}
+			for _, m := range regexp.MustCompile(`[+−]\d+\.\d{2,}`).FindAllString(body, -1) {
+				t.Errorf("%s report shows %q", month, m)
+			}
+			code, body = h.get(c, "/admin/dashboard/export.xlsx?"+month)
+			if code != 200 {
+				t.Fatalf("%s export: status %d", month, code)
+			}
+			x, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := x.GetRows("统计数字")
+			x.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows[2:] {
+				if len(r) > 4 && !changePattern.MatchString(r[4]) {
+					t.Errorf("%s export: %s change = %q", month, r[1], r[4])
+				}
+			}
+		}
+	})
+}
+
+// TestDashboardAveragesWithoutData checks that an average over no cases shows "—" and no
+// change, and the export writes "—", while a period with cases shows hours.
+func TestDashboardAveragesWithoutData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newDemoHarness(t, db.Dialect())
+		h.s.sources = []stats.Source{stats.Portal, stats.Coordination, stats.Service}
+		c := h.client("dispatcher")
+		// The previous period, 2025-04 to 2026-02, lies before the demo's first case.
+		const period = "from=2026-03-01&to=2026-11-25"
+		code, body := h.get(c, "/admin/dashboard?"+period)
+		if code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		rows := dashboardRows(t, body)
+		for _, key := range []string{"avg_hours_to_acknowledge", "avg_hours_to_reply", "avg_hours_to_resolve"} {
+			row := rows[key]
+			if !regexp.MustCompile(`^\d+(\.\d)?$`).MatchString(row.current) {
+				t.Errorf("%s current = %q, want hours", key, row.current)
+			}
+			if row.previous != "—" {
+				t.Errorf("%s previous = %q, want —", key, row.previous)
+			}
+			if row.change != "" {
+				t.Errorf("%s change = %q, want none", key, row.change)
+			}
+		}
+		code, body = h.get(c, "/admin/dashboard/export.xlsx?"+period)
+		if code != 200 {
+			t.Fatalf("export: status %d", code)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		sheet, _ := x.GetRows("统计数字")
+		averages := 0
+		for _, r := range sheet {
+			if len(r) > 3 && regexp.MustCompile(`^平均.+用时`).MatchString(r[1]) {
+				averages++
+				if r[3] != "—" {
+					t.Errorf("export %s previous = %q, want —", r[1], r[3])
+				}
+			}
+		}
+		if averages != 3 {
+			t.Errorf("export has %d average rows, want 3", averages)
+		}
+
+		code, body = h.get(c, "/admin/service-stats?from=2001-01-01&to=2001-01-31")
+		if code != 200 {
+			t.Fatalf("service stats: status %d", code)
+		}
+		if want := "签收 —，答复 —，办结 —"; !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(body) {
+			t.Errorf("empty service stats lack %q:\n%s", want, body)
+		}
+	})
+}
