@@ -185,7 +185,7 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 	if v := form.Get("publish_at"); v != "" && !area.Contribute {
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
 		if err != nil {
-			p.Add("publish_at", "发布时间格式应为 2006-01-02 15:04。")
+			p.Add("publish_at", domain.DateTimeFormatMessage("发布时间"))
 		}
 		a.PublishAt = t
 	}
@@ -404,8 +404,8 @@ func (s *Server) articleStep(area articleArea, action domain.ArticleAction) hand
 		if v := r.PostFormValue("publish_at"); v != "" {
 			t, perr := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
 			if perr != nil {
-				err := &domain.Error{Kind: domain.KindInvalid, Message: "发布时间格式应为 2006-01-02 15:04。",
-					Fields: map[string]string{"publish_at": "发布时间格式应为 2006-01-02 15:04。"}}
+				err := &domain.Error{Kind: domain.KindInvalid, Message: domain.DateTimeFormatMessage("发布时间"),
+					Fields: map[string]string{"publish_at": domain.DateTimeFormatMessage("发布时间")}}
 				return s.renderArticleDetail(w, r, area, id, http.StatusUnprocessableEntity, err)
 			}
 			in.PublishAt = t

@@ -40,7 +40,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if to != "" {
 		t, err := domain.ParseDate(to)
 		if err != nil {
-			problems.Add("to", "结束日期格式应为 2006-01-02。")
+			problems.Add("to", domain.DateFormatMessage("结束日期"))
 		} else {
 			p.To = t
 		}
@@ -48,7 +48,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if from != "" {
 		t, err := domain.ParseDate(from)
 		if err != nil {
-			problems.Add("from", "开始日期格式应为 2006-01-02。")
+			problems.Add("from", domain.DateFormatMessage("开始日期"))
 		} else {
 			p.From = t
 		}

@@ -42,12 +42,12 @@ func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	var err error
 	if v := r.URL.Query().Get("to"); v != "" {
 		if p.To, err = domain.ParseDate(v); err != nil {
-			return p, domain.Invalid("结束日期格式应为 年-月-日。")
+			return p, domain.Invalid(domain.DateFormatMessage("结束日期"))
 		}
 	}
 	if v := r.URL.Query().Get("from"); v != "" {
 		if p.From, err = domain.ParseDate(v); err != nil {
-			return p, domain.Invalid("开始日期格式应为 年-月-日。")
+			return p, domain.Invalid(domain.DateFormatMessage("开始日期"))
 		}
 	}
 	if p.To.Before(p.From) {
