@@ -200,18 +200,28 @@ func entryLabels(key string, entries []stats.Entry) []stats.Entry {
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
-	if data != nil && err != nil && domain.ErrorKind(err) == domain.KindInvalid {
-		return s.render(w, r, http.StatusBadRequest, "admin/dashboard", data)
-	}
-	if err != nil {
+	if rejected, err := s.renderInvalidPeriod(w, r, data, err); rejected || err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/dashboard", data)
 }
 
+// renderInvalidPeriod answers a dashboard, report or export request whose period is invalid
+// with the dashboard's form and its field messages, status 400, and reports true. It returns
+// any other error unchanged.
+func (s *Server) renderInvalidPeriod(w http.ResponseWriter, r *http.Request, data *dashboardPage, err error) (bool, error) {
+	if err == nil {
+		return false, nil
+	}
+	if data == nil || domain.ErrorKind(err) != domain.KindInvalid {
+		return false, err
+	}
+	return true, s.render(w, r, http.StatusBadRequest, "admin/dashboard", data)
+}
+
 func (s *Server) dashboardReport(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidPeriod(w, r, data, err); rejected || err != nil {
 		return err
 	}
 	data.Title = "平安建设工作统计报告"
@@ -238,7 +248,7 @@ func exportValue(f stats.Figure, figs stats.Figures) any {
 // period, one of breakdowns, one of the monthly trend and one per check table.
 func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidPeriod(w, r, data, err); rejected || err != nil {
 		return err
 	}
 	x := excelize.NewFile()

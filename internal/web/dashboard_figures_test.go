@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -135,6 +136,33 @@ func TestDashboardAveragesWithoutData(t *testing.T) {
 		}
 		if want := "签收 —，答复 —，办结 —"; !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(body) {
 			t.Errorf("empty service stats lack %q:\n%s", want, body)
+		}
+	})
+}
+
+// TestDashboardDownloadsRejectBadPeriod checks that the report and the export answer a wrong
+// period like the dashboard: status 400, the back-office layout and the field's message.
+func TestDashboardDownloadsRejectBadPeriod(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newDemoHarness(t, db.Dialect())
+		c := h.client("dispatcher")
+		for _, c2 := range []struct{ query, message string }{
+			{"from=2026-13-01&to=2026-11-30", "请按 2026-10-01 的格式填写开始日期。"},
+			{"from=2026-11-01&to=2026-11-31", "请按 2026-10-01 的格式填写结束日期。"},
+			{"from=2026-11-30&to=2026-11-01", "结束日期不能早于开始日期。"},
+		} {
+			for _, path := range []string{"/admin/dashboard", "/admin/dashboard/report", "/admin/dashboard/export.xlsx"} {
+				code, body := h.get(c, path+"?"+c2.query)
+				if code != 400 {
+					t.Errorf("%s?%s: status %d, want 400", path, c2.query, code)
+				}
+				if !strings.Contains(body, `<body class="admin"`) {
+					t.Errorf("%s?%s: not in the back-office layout:\n%s", path, c2.query, body)
+				}
+				if !strings.Contains(body, c2.message) {
+					t.Errorf("%s?%s lacks %q:\n%s", path, c2.query, c2.message, body)
+				}
+			}
 		}
 	})
 }
