@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -140,27 +141,40 @@ func TestDashboardAveragesWithoutData(t *testing.T) {
 	})
 }
 
-// TestDashboardDownloadsRejectBadPeriod checks that the report and the export answer a wrong
-// period like the dashboard: status 400, the back-office layout and the field's message.
-func TestDashboardDownloadsRejectBadPeriod(t *testing.T) {
+// TestStatsDownloadsRejectBadPeriod checks that the statistics pages and their report and
+// downloads answer a wrong period alike: status 400, the back-office layout, the field's
+// message and no figures.
+func TestStatsDownloadsRejectBadPeriod(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newDemoHarness(t, db.Dialect())
-		c := h.client("dispatcher")
-		for _, c2 := range []struct{ query, message string }{
+		clients := map[string]*http.Client{"dispatcher": h.client("dispatcher"), "editor": h.client("editor")}
+		pages := []struct{ user, path string }{
+			{"dispatcher", "/admin/dashboard"},
+			{"dispatcher", "/admin/dashboard/report"},
+			{"dispatcher", "/admin/dashboard/export.xlsx"},
+			{"dispatcher", "/admin/service-stats"},
+			{"dispatcher", "/admin/service-stats.xlsx"},
+			{"editor", "/admin/portal-stats"},
+			{"editor", "/admin/portal-stats/export.xlsx"},
+		}
+		for _, period := range []struct{ query, message string }{
 			{"from=2026-13-01&to=2026-11-30", "请按 2026-10-01 的格式填写开始日期。"},
 			{"from=2026-11-01&to=2026-11-31", "请按 2026-10-01 的格式填写结束日期。"},
 			{"from=2026-11-30&to=2026-11-01", "结束日期不能早于开始日期。"},
 		} {
-			for _, path := range []string{"/admin/dashboard", "/admin/dashboard/report", "/admin/dashboard/export.xlsx"} {
-				code, body := h.get(c, path+"?"+c2.query)
+			for _, p := range pages {
+				code, body := h.get(clients[p.user], p.path+"?"+period.query)
 				if code != 400 {
-					t.Errorf("%s?%s: status %d, want 400", path, c2.query, code)
+					t.Errorf("%s?%s: status %d, want 400", p.path, period.query, code)
 				}
 				if !strings.Contains(body, `<body class="admin"`) {
-					t.Errorf("%s?%s: not in the back-office layout:\n%s", path, c2.query, body)
+					t.Errorf("%s?%s: not in the back-office layout:\n%s", p.path, period.query, body)
 				}
-				if !strings.Contains(body, c2.message) {
-					t.Errorf("%s?%s lacks %q:\n%s", path, c2.query, c2.message, body)
+				if !strings.Contains(body, period.message) {
+					t.Errorf("%s?%s lacks %q:\n%s", p.path, period.query, period.message, body)
+				}
+				if strings.Contains(body, "导出 Excel") || strings.Contains(body, "<table") {
+					t.Errorf("%s?%s shows figures or a download for an invalid period", p.path, period.query)
 				}
 			}
 		}

@@ -100,7 +100,12 @@ func (s *Server) portalStats(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) portalStatsExport(w http.ResponseWriter, r *http.Request) error {
 	p, from, to, err := s.portalStatsPeriod(r)
 	if err != nil {
-		return err
+		// An invalid period gets the page's form with the field messages, as on the page.
+		data := &portalStatsPage{Page: Page{Title: "宣传统计"}, From: from, To: to}
+		if !formInvalid(&data.Page, err) {
+			return err
+		}
+		return s.render(w, r, http.StatusBadRequest, "admin/portal_stats", data)
 	}
 	actor := s.actor(r)
 	f, err := s.portalFigures(r.Context(), actor.TownID, p)

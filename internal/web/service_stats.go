@@ -34,29 +34,50 @@ type serviceStatsPage struct {
 }
 
 // statsPeriod reads from and to (YYYY-MM-DD, Beijing time) from the query; the default is the
-// six months up to today.
+// six months up to today. Its errors name the form field of each problem.
 func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	now := s.db.Now().In(domain.Shanghai)
 	p := stats.Period{To: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, domain.Shanghai)}
 	p.From = p.To.AddDate(0, -6, 1)
-	var err error
+	problems := domain.Problems{}
 	if v := r.URL.Query().Get("to"); v != "" {
-		if p.To, err = domain.ParseDate(v); err != nil {
-			return p, domain.Invalid(domain.DateFormatMessage("结束日期"))
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			problems.Add("to", domain.DateFormatMessage("结束日期"))
+		} else {
+			p.To = t
 		}
 	}
 	if v := r.URL.Query().Get("from"); v != "" {
-		if p.From, err = domain.ParseDate(v); err != nil {
-			return p, domain.Invalid(domain.DateFormatMessage("开始日期"))
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			problems.Add("from", domain.DateFormatMessage("开始日期"))
+		} else {
+			p.From = t
 		}
 	}
-	if p.To.Before(p.From) {
-		return p, domain.Invalid("结束日期早于开始日期。")
+	if len(problems) == 0 {
+		if p.To.Before(p.From) {
+			problems.Add("to", "结束日期不能早于开始日期。")
+		} else if p.To.Sub(p.From) > 3*366*24*time.Hour {
+			problems.Add("from", "统计期间最长三年。")
+		}
 	}
-	if p.To.Sub(p.From) > 3*366*24*time.Hour {
-		return p, domain.Invalid("统计期间最长三年。")
+	return p, problems.Err()
+}
+
+// renderInvalidStatsPeriod answers a 服务民生统计 page or download request whose period is
+// invalid with the page's form and its field messages, status 400, and reports true. It returns
+// any other error unchanged.
+func (s *Server) renderInvalidStatsPeriod(w http.ResponseWriter, r *http.Request, err error) (bool, error) {
+	if err == nil {
+		return false, nil
 	}
-	return p, nil
+	data := &serviceStatsPage{Page: Page{Title: "服务民生统计"}, From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	if !formInvalid(&data.Page, err) {
+		return false, err
+	}
+	return true, s.render(w, r, http.StatusBadRequest, "admin/service_stats", data)
 }
 
 // bars lays out a bar chart 300 pixels high with bars 40 pixels wide.
@@ -75,7 +96,7 @@ func bars(labels []string, values []int) []chartBar {
 
 func (s *Server) serviceStats(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.statsPeriod(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidStatsPeriod(w, r, err); rejected || err != nil {
 		return err
 	}
 	town := s.actor(r).TownID
@@ -105,7 +126,7 @@ func (s *Server) serviceStats(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) serviceStatsExport(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.statsPeriod(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidStatsPeriod(w, r, err); rejected || err != nil {
 		return err
 	}
 	actor := s.actor(r)
