@@ -100,8 +100,8 @@ func rate(r store.Ratio) any {
 	return r.Rate()
 }
 
-// average is the value of an Average figure: nil, shown as null, "—", when no case reached
-// the step, because the mean of nothing is unknown rather than 0 hours.
+// average is the value of an Average figure. It is nil when no case reached the step, because
+// the mean of nothing is unknown rather than 0 hours. JSON shows nil as null, the pages as "—".
 func average(m store.Mean) any {
 	if m.N == 0 {
 		return nil
@@ -168,7 +168,7 @@ func Format(f Figure, v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// Change shows the difference cur − prev of a figure: "+3", "−10.9", "+1.5 个百分点" for a
+// Change returns the difference cur − prev of a figure as shown: "+3", "−10.9", "+1.5 个百分点" for a
 // rate, or "持平". It rounds to the precision Format shows, so float noise such as
 // 10.899999999999999 never reaches a page.
 func Change(f Figure, cur, prev float64) string {

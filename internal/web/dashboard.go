@@ -206,9 +206,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "admin/dashboard", data)
 }
 
-// renderInvalidPeriod answers a dashboard, report or export request whose period is invalid
-// with the dashboard's form and its field messages, status 400, and reports true. It returns
-// any other error unchanged.
+// renderInvalidPeriod renders the dashboard's form with its field messages and status 400 for a
+// dashboard, report or export request whose period is invalid, and reports true. It returns any
+// other error unchanged.
 func (s *Server) renderInvalidPeriod(w http.ResponseWriter, r *http.Request, data *dashboardPage, err error) (bool, error) {
 	if err == nil {
 		return false, nil

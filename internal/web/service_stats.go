@@ -66,9 +66,9 @@ func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	return p, problems.Err()
 }
 
-// renderInvalidStatsPeriod answers a 服务民生统计 page or download request whose period is
-// invalid with the page's form and its field messages, status 400, and reports true. It returns
-// any other error unchanged.
+// renderInvalidStatsPeriod renders the 服务民生统计 form with its field messages and status 400
+// for a page or download request whose period is invalid, and reports true. It returns any
+// other error unchanged.
 func (s *Server) renderInvalidStatsPeriod(w http.ResponseWriter, r *http.Request, err error) (bool, error) {
 	if err == nil {
 		return false, nil
