@@ -94,6 +94,7 @@ func TestDashboardChecksAgree(t *testing.T) {
 			// shows the case tables without links. The dispatcher's dashboard links every case
 			// and every post, and its links are followed.
 			dispatcher := signIn(t, addr, data, "dispatcher")
+			editor := signIn(t, addr, data, "editor")
 			query := "?from=" + from + "&to=" + to
 			page := fetch(t, c, "http://"+addr+"/admin/dashboard"+query)
 			checkPageGroups(t, c, addr, page, "units", want.units)
@@ -105,6 +106,7 @@ func TestDashboardChecksAgree(t *testing.T) {
 			page = fetch(t, dispatcher, "http://"+addr+"/admin/dashboard"+query)
 			checkPageGroups(t, dispatcher, addr, page, "units", want.units)
 			checkPageGroups(t, dispatcher, addr, page, "villages", want.villages)
+			checkPageStale(t, fetch(t, editor, "http://"+addr+"/admin/dashboard"+query), want.stale)
 			checkPagePosts(t, page, want.unanswered)
 			report := fetch(t, c, "http://"+addr+"/admin/dashboard/report"+query)
 			for _, heading := range []string{"各承办单位办理情况", "各村（社区）工单情况", "栏目更新检查", "留言未答复"} {

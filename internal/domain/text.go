@@ -76,6 +76,19 @@ func FormatDate(t time.Time) string {
 	return t.In(Shanghai).Format("2006-01-02")
 }
 
+// DateFormatMessage returns the message for a date field that is not YYYY-MM-DD, such as
+// "请按 2026-10-01 的格式填写开始日期。". It shows an example date, because users do not read Go's
+// layout 2006-01-02 as a pattern.
+func DateFormatMessage(label string) string {
+	return "请按 2026-10-01 的格式填写" + label + "。"
+}
+
+// DateTimeFormatMessage returns the message for a date and time field that is not
+// YYYY-MM-DD HH:MM, such as "请按 2026-10-01 09:30 的格式填写发布时间。".
+func DateTimeFormatMessage(label string) string {
+	return "请按 2026-10-01 09:30 的格式填写" + label + "。"
+}
+
 // ParseDate reads a YYYY-MM-DD date as the start of that day in Beijing time.
 func ParseDate(s string) (time.Time, error) {
 	return time.ParseInLocation("2006-01-02", s, Shanghai)

@@ -17,6 +17,7 @@ const (
 	Count     Shape = iota // a whole number
 	Rate                   // a fraction from 0 to 1, shown as a percentage
 	Breakdown              // a map from a name (column, organization, kind) to a count
+	Average                // a mean in hours with one decimal; nil when nothing is averaged
 )
 
 // Figure describes one key of Figures for people: its Chinese label, its group on the dashboard,
@@ -66,9 +67,9 @@ var Catalog = []Figure{
 	{Key: "cases_by_channel", Label: "工单按来源分", Group: "服务民生", Shape: Breakdown, EntryLink: "/admin/cases?channel={key}&from={from}&to={to}"},
 	{Key: "live_chats", Label: "在线咨询会话", Group: "服务民生", Shape: Count},
 	{Key: "cases", Label: "受理工单", Group: "服务民生", Shape: Count, Link: "/admin/cases?from={from}&to={to}"},
-	{Key: "avg_hours_to_acknowledge", Label: "平均签收用时（小时）", Group: "服务民生", Shape: Count, Link: "/admin/cases?reached=acknowledged&from={from}&to={to}"},
-	{Key: "avg_hours_to_reply", Label: "平均答复用时（小时）", Group: "服务民生", Shape: Count, Link: "/admin/cases?reached=replied&from={from}&to={to}"},
-	{Key: "avg_hours_to_resolve", Label: "平均办结用时（小时）", Group: "服务民生", Shape: Count, Link: "/admin/cases?reached=resolved&from={from}&to={to}"},
+	{Key: "avg_hours_to_acknowledge", Label: "平均签收用时（小时）", Group: "服务民生", Shape: Average, Link: "/admin/cases?reached=acknowledged&from={from}&to={to}"},
+	{Key: "avg_hours_to_reply", Label: "平均答复用时（小时）", Group: "服务民生", Shape: Average, Link: "/admin/cases?reached=replied&from={from}&to={to}"},
+	{Key: "avg_hours_to_resolve", Label: "平均办结用时（小时）", Group: "服务民生", Shape: Average, Link: "/admin/cases?reached=resolved&from={from}&to={to}"},
 	{Key: "cases_resolved", Label: "办结工单", Group: "服务民生", Shape: Count, Link: "/admin/cases?solved=1&from={from}&to={to}"},
 	{Key: "reply_on_time_rate", Label: "按时答复率", Group: "服务民生", Shape: Rate, Link: "/admin/cases?counted=reply&from={from}&to={to}"},
 	{Key: "resolve_on_time_rate", Label: "按时办结率", Group: "服务民生", Shape: Rate, Link: "/admin/cases?counted=resolve&from={from}&to={to}"},
@@ -99,8 +100,17 @@ func rate(r store.Ratio) any {
 	return r.Rate()
 }
 
-// Number returns a count or rate figure as a float, and whether figs holds a number for it. It
-// returns false for a missing key and for a rate without data (nil).
+// average is the value of an Average figure. It is nil when no case reached the step, because
+// the mean of nothing is unknown rather than 0 hours. JSON shows nil as null, the pages as "—".
+func average(m store.Mean) any {
+	if m.N == 0 {
+		return nil
+	}
+	return m.Value()
+}
+
+// Number returns a count, rate or average figure as a float, and whether figs holds a number
+// for it. It returns false for a missing key and for a rate or average without data (nil).
 func Number(figs Figures, key string) (float64, bool) {
 	switch v := figs[key].(type) {
 	case int:
@@ -147,12 +157,43 @@ type Entry struct {
 	Count int
 }
 
-// Format shows a count or rate figure the way the dashboard and the export show it.
+// Format shows a count, rate or average figure the way the dashboard and the export show it.
 func Format(f Figure, v float64) string {
-	if f.Shape == Rate {
+	switch f.Shape {
+	case Rate:
 		return strconv.FormatFloat(math.Round(v*1000)/10, 'f', 1, 64) + "%"
+	case Average:
+		return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// Change returns the difference cur − prev of a figure as shown: "+3", "−10.9", "+1.5 个百分点" for a
+// rate, or "持平". It rounds to the precision Format shows, so float noise such as
+// 10.899999999999999 never reaches a page.
+func Change(f Figure, cur, prev float64) string {
+	var d float64
+	unit := ""
+	switch f.Shape {
+	case Rate:
+		d = math.Round((cur-prev)*1000) / 10
+		unit = " 个百分点"
+	case Average:
+		d = math.Round((cur-prev)*10) / 10
+	default:
+		d = math.Round(cur - prev)
+	}
+	text := strconv.FormatFloat(math.Abs(d), 'f', -1, 64)
+	if f.Shape == Rate {
+		text = strconv.FormatFloat(math.Abs(d), 'f', 1, 64)
+	}
+	switch {
+	case d > 0:
+		return "+" + text + unit
+	case d < 0:
+		return "−" + text + unit
+	}
+	return "持平"
 }
 
 // Previous returns the period of the same number of days that ends the day before p starts.

@@ -38,8 +38,8 @@ func Service(ctx context.Context, db *store.DB, townID int64, p Period, out Figu
 	out["disputes_settled_locally"] = f.DisputesSettledLocal
 	out["disputes_settled_locally_rate"] = rate(local)
 	out["coordination_matters"] = f.CoordinationMatters
-	out["avg_hours_to_acknowledge"] = f.AvgHoursToAck
-	out["avg_hours_to_reply"] = f.AvgHoursToReply
-	out["avg_hours_to_resolve"] = f.AvgHoursToResolve
+	out["avg_hours_to_acknowledge"] = average(f.AvgHoursToAck)
+	out["avg_hours_to_reply"] = average(f.AvgHoursToReply)
+	out["avg_hours_to_resolve"] = average(f.AvgHoursToResolve)
 	return nil
 }

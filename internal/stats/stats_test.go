@@ -49,3 +49,57 @@ func TestRatesWithoutDataAreNull(t *testing.T) {
 		}
 	})
 }
+
+func TestAveragesWithoutDataAreNull(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		day := time.Date(2026, 1, 1, 0, 0, 0, 0, domain.Shanghai)
+		figs, err := stats.Compute(context.Background(), db, 1, stats.Period{From: day, To: day.AddDate(0, 0, 30)}, []stats.Source{stats.Service})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := json.Marshal(figs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		averages := 0
+		for _, f := range stats.Catalog {
+			if f.Shape != stats.Average {
+				continue
+			}
+			averages++
+			if v, present := figs[f.Key]; !present || v != nil {
+				t.Errorf("%s = %v (present %v), want nil", f.Key, v, present)
+			}
+			if !strings.Contains(string(out), `"`+f.Key+`":null`) {
+				t.Errorf("JSON lacks %s: null: %s", f.Key, out)
+			}
+		}
+		if averages != 3 {
+			t.Errorf("the catalog has %d average figures, want 3", averages)
+		}
+	})
+}
+
+func TestChangeRoundsToShownPrecision(t *testing.T) {
+	avg, _ := stats.Lookup("avg_hours_to_acknowledge")
+	rate, _ := stats.Lookup("reply_on_time_rate")
+	count, _ := stats.Lookup("cases")
+	for _, c := range []struct {
+		f         stats.Figure
+		cur, prev float64
+		want      string
+	}{
+		{avg, 15.3, 26.2, "−10.9"},
+		{avg, 58.8, 64, "−5.2"},
+		{avg, 26.2, 9.4, "+16.8"},
+		{avg, 4.1, 4.1, "持平"},
+		{rate, 0.5556, 0.5, "+5.6 个百分点"},
+		{rate, 0.5, 0.7143, "−21.4 个百分点"},
+		{count, 9, 12, "−3"},
+		{count, 12, 9, "+3"},
+	} {
+		if got := stats.Change(c.f, c.cur, c.prev); got != c.want {
+			t.Errorf("Change(%s, %v, %v) = %q, want %q", c.f.Key, c.cur, c.prev, got, c.want)
+		}
+	}
+}

@@ -633,7 +633,8 @@ const (
 )
 
 // caseStepColumns are the time columns of the steps CaseFilter.Reached names.
-var caseStepColumns = map[string]string{StepAcknowledged: "c.acknowledged_at", StepReplied: "c.replied_at", StepResolved: "c.resolved_at"}
+// A case resolved without a separate reply has reached the reply step at its resolution.
+var caseStepColumns = map[string]string{StepAcknowledged: "c.acknowledged_at", StepReplied: "COALESCE(c.replied_at, c.resolved_at)", StepResolved: "c.resolved_at"}
 
 // ListCases returns one page of the cases the actor may see, newest first, and the total.
 // Personal information is masked in lists.

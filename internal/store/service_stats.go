@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"time"
 
 	"pingan/internal/board"
@@ -26,9 +27,24 @@ type ServiceFigures struct {
 	Disputes             int
 	DisputesSettledLocal int
 	CoordinationMatters  int
-	AvgHoursToAck        float64
-	AvgHoursToReply      float64
-	AvgHoursToResolve    float64
+	AvgHoursToAck        Mean
+	AvgHoursToReply      Mean // to the reply, or to the resolution of a case resolved without one
+	AvgHoursToResolve    Mean
+}
+
+// Mean is an average with the number of values it averages.
+type Mean struct {
+	Sum float64
+	N   int
+}
+
+// Value returns Sum/N rounded to one decimal, or 0 when N is 0; callers show a Mean with N = 0
+// as unknown, not as 0.
+func (m Mean) Value() float64 {
+	if m.N == 0 {
+		return 0
+	}
+	return math.Round(m.Sum/float64(m.N)*10) / 10
 }
 
 // Ratio is a share with its parts; Rate is 0 when there is nothing to count.
@@ -142,7 +158,10 @@ func (db *DB) ServiceStats(ctx context.Context, townID int64, from, to time.Time
 	return f, db.serviceDurations(ctx, &f, townID, from, to)
 }
 
-// serviceDurations averages the hours from dispatch to acknowledgement, reply and resolution.
+// serviceDurations averages the hours from the first dispatch to acknowledgement, reply and
+// resolution over the dispatched cases registered in [from, to) that reached the step after
+// dispatch. A case resolved without a separate reply counts as answered at its resolution, as
+// in the on-time reply rate.
 func (db *DB) serviceDurations(ctx context.Context, f *ServiceFigures, townID int64, from, to time.Time) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT dispatched_at, acknowledged_at, replied_at, resolved_at FROM cases
 		WHERE town_id = $1 AND registered_at >= $2 AND registered_at < $3 AND dispatched_at IS NOT NULL`, townID, from, to)
@@ -150,28 +169,23 @@ func (db *DB) serviceDurations(ctx context.Context, f *ServiceFigures, townID in
 		return err
 	}
 	defer rows.Close()
-	var sums [3]float64
-	var counts [3]int
+	means := [3]*Mean{&f.AvgHoursToAck, &f.AvgHoursToReply, &f.AvgHoursToResolve}
 	for rows.Next() {
-		var d time.Time
-		var stages [3]sql.NullTime
-		if err := rows.Scan(&d, &stages[0], &stages[1], &stages[2]); err != nil {
+		var dispatched time.Time
+		var ack, replied, resolved sql.NullTime
+		if err := rows.Scan(&dispatched, &ack, &replied, &resolved); err != nil {
 			return err
 		}
-		for i, s := range stages {
-			if s.Valid && s.Time.After(d) {
-				sums[i] += s.Time.Sub(d).Hours()
-				counts[i]++
+		if !replied.Valid {
+			replied = resolved
+		}
+		for i, step := range [3]sql.NullTime{ack, replied, resolved} {
+			if step.Valid && step.Time.After(dispatched) {
+				means[i].Sum += step.Time.Sub(dispatched).Hours()
+				means[i].N++
 			}
 		}
 	}
-	avg := func(i int) float64 {
-		if counts[i] == 0 {
-			return 0
-		}
-		return float64(int(sums[i]/float64(counts[i])*10+0.5)) / 10
-	}
-	f.AvgHoursToAck, f.AvgHoursToReply, f.AvgHoursToResolve = avg(0), avg(1), avg(2)
 	return rows.Err()
 }
 

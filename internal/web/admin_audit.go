@@ -36,14 +36,14 @@ func auditFilter(r *http.Request) (domain.AuditFilter, auditFilterForm, error) {
 	if form.From != "" {
 		t, err := domain.ParseDate(form.From)
 		if err != nil {
-			p.Add("from", "开始日期格式应为 2006-01-02。")
+			p.Add("from", domain.DateFormatMessage("开始日期"))
 		}
 		f.From = t
 	}
 	if form.To != "" {
 		t, err := domain.ParseDate(form.To)
 		if err != nil {
-			p.Add("to", "结束日期格式应为 2006-01-02。")
+			p.Add("to", domain.DateFormatMessage("结束日期"))
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}

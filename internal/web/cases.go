@@ -40,8 +40,8 @@ var caseScopeTexts = map[string]map[string]string{
 		store.StepResolved: "已交办并已办结的工单"},
 }
 
-// scopeParams returns the dashboard filters of the request. A unit or village also shows its
-// name when the actor may see it.
+// scopeParams returns the dashboard filters of the request. A unit or village shows its name
+// in place of its ID when the actor may see it.
 func (s *Server) scopeParams(r *http.Request) []scopeParam {
 	q := r.URL.Query()
 	var out []scopeParam
@@ -53,7 +53,7 @@ func (s *Server) scopeParams(r *http.Request) []scopeParam {
 		p := scopeParam{Name: k.name, Label: k.label, Value: v}
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && (k.name == "unit" || k.name == "village") {
 			if o, err := s.db.GetOrg(r.Context(), s.actor(r), id); err == nil {
-				p.Label += " " + o.Name + "，编号"
+				p.Text = o.Name
 			}
 		}
 		out = append(out, p)
@@ -85,14 +85,14 @@ func caseListScope(q url.Values, f *store.CaseFilter) error {
 	if v := q.Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("from", "开始日期格式应为 2006-01-02。")
+			p.Add("from", domain.DateFormatMessage("开始日期"))
 		}
 		f.From = t
 	}
 	if v := q.Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("to", "结束日期格式应为 2006-01-02。")
+			p.Add("to", domain.DateFormatMessage("结束日期"))
 		} else {
 			f.To = t.AddDate(0, 0, 1)
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -60,7 +59,7 @@ func (s *Server) periodFromQuery(r *http.Request) (stats.Period, error) {
 	if v := q.Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("to", "结束日期格式应为 2006-01-02。")
+			problems.Add("to", domain.DateFormatMessage("结束日期"))
 		} else {
 			p.To = t
 		}
@@ -69,7 +68,7 @@ func (s *Server) periodFromQuery(r *http.Request) (stats.Period, error) {
 	if v := q.Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("from", "开始日期格式应为 2006-01-02。")
+			problems.Add("from", domain.DateFormatMessage("开始日期"))
 		} else {
 			p.From = t
 		}
@@ -139,7 +138,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 				row.Previous = stats.Format(f, v)
 			}
 			if okC && okP {
-				row.Change = change(f, c, v)
+				row.Change = stats.Change(f, c, v)
 			}
 			if okC && f.Shape == stats.Count && f.Headline {
 				for i, m := range months {
@@ -199,49 +198,39 @@ func entryLabels(key string, entries []stats.Entry) []stats.Entry {
 	return entries
 }
 
-func change(f stats.Figure, cur, prev float64) string {
-	d := cur - prev
-	if f.Shape == stats.Rate {
-		d = math.Round(d*1000) / 10
-		switch {
-		case d > 0:
-			return fmt.Sprintf("+%.1f 个百分点", d)
-		case d < 0:
-			return fmt.Sprintf("−%.1f 个百分点", -d)
-		}
-		return "持平"
-	}
-	switch {
-	case d > 0:
-		return fmt.Sprintf("+%g", d)
-	case d < 0:
-		return fmt.Sprintf("−%g", -d)
-	}
-	return "持平"
-}
-
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
-	if data != nil && err != nil && domain.ErrorKind(err) == domain.KindInvalid {
-		return s.render(w, r, http.StatusBadRequest, "admin/dashboard", data)
-	}
-	if err != nil {
+	if rejected, err := s.renderInvalidPeriod(w, r, data, err); rejected || err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/dashboard", data)
 }
 
+// renderInvalidPeriod renders the dashboard's form with its field messages and status 400 for a
+// dashboard, report or export request whose period is invalid, and reports true. It returns any
+// other error unchanged.
+func (s *Server) renderInvalidPeriod(w http.ResponseWriter, r *http.Request, data *dashboardPage, err error) (bool, error) {
+	if err == nil {
+		return false, nil
+	}
+	if data == nil || domain.ErrorKind(err) != domain.KindInvalid {
+		return false, err
+	}
+	return true, s.render(w, r, http.StatusBadRequest, "admin/dashboard", data)
+}
+
 func (s *Server) dashboardReport(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidPeriod(w, r, data, err); rejected || err != nil {
 		return err
 	}
 	data.Title = "平安建设工作统计报告"
 	return s.render(w, r, http.StatusOK, "admin/dashboard_report", data)
 }
 
-// exportValue is a figure as an .xlsx cell value: a number for counts, so that a spreadsheet can
-// sum them, and the shown percentage text for rates; "—" when the figure is missing.
+// exportValue is a figure as an .xlsx cell value: a number for counts and averages, so that a
+// spreadsheet can compute with them, and the shown percentage text for rates; "—" when the
+// figure is missing or has no data.
 func exportValue(f stats.Figure, figs stats.Figures) any {
 	v, ok := stats.Number(figs, f.Key)
 	switch {
@@ -249,6 +238,8 @@ func exportValue(f stats.Figure, figs stats.Figures) any {
 		return "—"
 	case f.Shape == stats.Rate:
 		return stats.Format(f, v)
+	case f.Shape == stats.Average:
+		return math.Round(v*10) / 10
 	}
 	return v
 }
@@ -257,7 +248,7 @@ func exportValue(f stats.Figure, figs stats.Figures) any {
 // period, one of breakdowns, one of the monthly trend and one per check table.
 func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.dashboardData(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidPeriod(w, r, data, err); rejected || err != nil {
 		return err
 	}
 	x := excelize.NewFile()

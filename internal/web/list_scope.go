@@ -26,14 +26,14 @@ func periodParams(q url.Values, p domain.Problems) (start, end time.Time) {
 	if v := q.Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("from", "开始日期格式应为 2006-01-02。")
+			p.Add("from", domain.DateFormatMessage("开始日期"))
 		}
 		start = t
 	}
 	if v := q.Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("to", "结束日期格式应为 2006-01-02。")
+			p.Add("to", domain.DateFormatMessage("结束日期"))
 		} else {
 			end = t.AddDate(0, 0, 1)
 		}

@@ -160,7 +160,7 @@ func (s *Server) noticeCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		return invalid(&domain.Error{Kind: domain.KindInvalid, Message: "提交的内容有误，请按提示修改后重新提交。",
-			Fields: map[string]string{"deadline": "截止时间的格式应为 2024-05-01 17:00。"}})
+			Fields: map[string]string{"deadline": domain.DateTimeFormatMessage("截止时间")}})
 	}
 
 	uploads, err := s.uploads.Receive(r, "files", upload.CoordAttachments, actor)

@@ -315,14 +315,14 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if data.From != "" {
 		t, err := domain.ParseDate(data.From)
 		if err != nil {
-			problems.Add("from", "开始日期格式应为 2006-01-02。")
+			problems.Add("from", domain.DateFormatMessage("开始日期"))
 		}
 		f.From = t
 	}
 	if data.To != "" {
 		t, err := domain.ParseDate(data.To)
 		if err != nil {
-			problems.Add("to", "结束日期格式应为 2006-01-02。")
+			problems.Add("to", domain.DateFormatMessage("结束日期"))
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}

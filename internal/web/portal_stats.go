@@ -40,7 +40,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if to != "" {
 		t, err := domain.ParseDate(to)
 		if err != nil {
-			problems.Add("to", "结束日期格式应为 2006-01-02。")
+			problems.Add("to", domain.DateFormatMessage("结束日期"))
 		} else {
 			p.To = t
 		}
@@ -48,7 +48,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if from != "" {
 		t, err := domain.ParseDate(from)
 		if err != nil {
-			problems.Add("from", "开始日期格式应为 2006-01-02。")
+			problems.Add("from", domain.DateFormatMessage("开始日期"))
 		} else {
 			p.From = t
 		}
@@ -100,7 +100,12 @@ func (s *Server) portalStats(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) portalStatsExport(w http.ResponseWriter, r *http.Request) error {
 	p, from, to, err := s.portalStatsPeriod(r)
 	if err != nil {
-		return err
+		// An invalid period gets the page's form with the field messages, as on the page.
+		data := &portalStatsPage{Page: Page{Title: "宣传统计"}, From: from, To: to}
+		if !formInvalid(&data.Page, err) {
+			return err
+		}
+		return s.render(w, r, http.StatusBadRequest, "admin/portal_stats", data)
 	}
 	actor := s.actor(r)
 	f, err := s.portalFigures(r.Context(), actor.TownID, p)

@@ -68,6 +68,7 @@ var templateFuncs = template.FuncMap{
 	"permLabel":    func(p domain.Permission) string { return p.Label() },
 	"waitLabel":    waitLabel,
 	"ratioText":    ratioText,
+	"meanText":     meanText,
 	// News portal.
 	"sourceLabel":  func(k domain.SourceKind) string { return k.Label() },
 	"statusLabel":  func(s domain.ArticleStatus) string { return s.Label() },

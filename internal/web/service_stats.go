@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -33,29 +34,50 @@ type serviceStatsPage struct {
 }
 
 // statsPeriod reads from and to (YYYY-MM-DD, Beijing time) from the query; the default is the
-// six months up to today.
+// six months up to today. Its errors name the form field of each problem.
 func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	now := s.db.Now().In(domain.Shanghai)
 	p := stats.Period{To: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, domain.Shanghai)}
 	p.From = p.To.AddDate(0, -6, 1)
-	var err error
+	problems := domain.Problems{}
 	if v := r.URL.Query().Get("to"); v != "" {
-		if p.To, err = domain.ParseDate(v); err != nil {
-			return p, domain.Invalid("结束日期格式应为 年-月-日。")
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			problems.Add("to", domain.DateFormatMessage("结束日期"))
+		} else {
+			p.To = t
 		}
 	}
 	if v := r.URL.Query().Get("from"); v != "" {
-		if p.From, err = domain.ParseDate(v); err != nil {
-			return p, domain.Invalid("开始日期格式应为 年-月-日。")
+		t, err := domain.ParseDate(v)
+		if err != nil {
+			problems.Add("from", domain.DateFormatMessage("开始日期"))
+		} else {
+			p.From = t
 		}
 	}
-	if p.To.Before(p.From) {
-		return p, domain.Invalid("结束日期早于开始日期。")
+	if len(problems) == 0 {
+		if p.To.Before(p.From) {
+			problems.Add("to", "结束日期不能早于开始日期。")
+		} else if p.To.Sub(p.From) > 3*366*24*time.Hour {
+			problems.Add("from", "统计期间最长三年。")
+		}
 	}
-	if p.To.Sub(p.From) > 3*366*24*time.Hour {
-		return p, domain.Invalid("统计期间最长三年。")
+	return p, problems.Err()
+}
+
+// renderInvalidStatsPeriod renders the 服务民生统计 form with its field messages and status 400
+// for a page or download request whose period is invalid, and reports true. It returns any
+// other error unchanged.
+func (s *Server) renderInvalidStatsPeriod(w http.ResponseWriter, r *http.Request, err error) (bool, error) {
+	if err == nil {
+		return false, nil
 	}
-	return p, nil
+	data := &serviceStatsPage{Page: Page{Title: "服务民生统计"}, From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	if !formInvalid(&data.Page, err) {
+		return false, err
+	}
+	return true, s.render(w, r, http.StatusBadRequest, "admin/service_stats", data)
 }
 
 // bars lays out a bar chart 300 pixels high with bars 40 pixels wide.
@@ -74,7 +96,7 @@ func bars(labels []string, values []int) []chartBar {
 
 func (s *Server) serviceStats(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.statsPeriod(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidStatsPeriod(w, r, err); rejected || err != nil {
 		return err
 	}
 	town := s.actor(r).TownID
@@ -104,7 +126,7 @@ func (s *Server) serviceStats(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) serviceStatsExport(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.statsPeriod(r)
-	if err != nil {
+	if rejected, err := s.renderInvalidStatsPeriod(w, r, err); rejected || err != nil {
 		return err
 	}
 	actor := s.actor(r)
@@ -133,9 +155,9 @@ func (s *Server) serviceStatsExport(w http.ResponseWriter, r *http.Request) erro
 		{"矛盾纠纷（件）", f.Disputes},
 		{"就地化解率", ratioCell(store.Ratio{Num: f.DisputesSettledLocal, Den: f.Disputes})},
 		{"协调事项（件）", f.CoordinationMatters},
-		{"平均签收用时（小时）", f.AvgHoursToAck},
-		{"平均答复用时（小时）", f.AvgHoursToReply},
-		{"平均办结用时（小时）", f.AvgHoursToResolve},
+		{"平均签收用时（小时）", meanCell(f.AvgHoursToAck)},
+		{"平均答复用时（小时）", meanCell(f.AvgHoursToReply)},
+		{"平均办结用时（小时）", meanCell(f.AvgHoursToResolve)},
 	}
 	for _, k := range board.Kinds {
 		rows = append(rows, []any{"留言：" + k.Label(), f.PostsByKind[k]})
@@ -188,4 +210,22 @@ func ratioCell(r store.Ratio) any {
 		return "—"
 	}
 	return r.Rate()
+}
+
+// meanText shows an average in hours with its unit, or "—" when no case reached the step, so an
+// empty period never reads as 0 hours.
+func meanText(m store.Mean) string {
+	if m.N == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(m.Value(), 'f', -1, 64) + " 小时"
+}
+
+// meanCell is an average as an .xlsx cell: the hours as a number, or "—" when no case reached
+// the step.
+func meanCell(m store.Mean) any {
+	if m.N == 0 {
+		return "—"
+	}
+	return m.Value()
 }
