@@ -256,6 +256,18 @@ func (s *Server) queryForm(w http.ResponseWriter, r *http.Request) error {
 // queryOpen shows a post or case to the citizen who holds its query code and mobile number.
 // Both travel in the POST body, never in the address, so they stay out of logs and history.
 func (s *Server) queryOpen(w http.ResponseWriter, r *http.Request) error {
+	problems := domain.Problems{}
+	if strings.TrimSpace(r.PostFormValue("code")) == "" {
+		problems.Add("code", "请填写查询码")
+	}
+	if strings.TrimSpace(r.PostFormValue("mobile")) == "" {
+		problems.Add("mobile", "请填写手机号码")
+	}
+	if len(problems) > 0 {
+		data := &queryPage{Page: Page{Title: "办理进度查询", Message: "查询信息不完整，请按提示补充后再查询。", Errors: problems},
+			Code: casework.NormalizeQueryCode(r.PostFormValue("code")), Mobile: board.NormalizeMobile(r.PostFormValue("mobile"))}
+		return s.render(w, r, http.StatusUnprocessableEntity, "query", data)
+	}
 	return s.renderQuery(w, r, http.StatusOK, "")
 }
 
