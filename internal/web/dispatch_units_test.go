@@ -53,3 +53,49 @@ func TestDispatchOffersNoTownAsLead(t *testing.T) {
 		}
 	})
 }
+
+func TestBoardLinksCasesOnlyForCaseViewers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newDemoHarness(t, db.Dialect())
+		list, _, err := h.db.ListCases(t.Context(), h.actorOf("dispatcher"), store.CaseFilter{Search: "卤水"})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("brine case: %d found, %v", len(list), err)
+		}
+		brine, err := h.db.GetCase(t.Context(), h.actorOf("dispatcher"), list[0].ID, false)
+		if err != nil || brine.PostID == 0 {
+			t.Fatalf("brine case post: %d, %v", brine.PostID, err)
+		}
+		link := `href="/admin/cases/` + itoa(brine.ID) + `"`
+		for _, user := range []string{"moderator", "dispatcher"} {
+			c := h.client(user)
+			wantLinks := user == "dispatcher"
+			var body string
+			for page := 1; page <= 30 && !strings.Contains(body, brine.Number); page++ {
+				var status int
+				status, body = h.get(c, "/admin/board?status=all&page="+itoa(int64(page)))
+				if status != http.StatusOK {
+					t.Fatalf("%s board list page %d: status %d", user, page, status)
+				}
+			}
+			if !strings.Contains(body, brine.Number) {
+				t.Fatalf("%s board list: case number %s on none of the pages", user, brine.Number)
+			}
+			if got := strings.Contains(body, link); got != wantLinks {
+				t.Errorf("%s board list: links the case = %v, want %v", user, got, wantLinks)
+			}
+			status, body := h.get(c, "/admin/board/"+itoa(brine.PostID))
+			if status != http.StatusOK {
+				t.Fatalf("%s board post: status %d", user, status)
+			}
+			if !strings.Contains(body, brine.Number) {
+				t.Errorf("%s board post: case number %s missing", user, brine.Number)
+			}
+			if got := strings.Contains(body, link); got != wantLinks {
+				t.Errorf("%s board post: links the case = %v, want %v", user, got, wantLinks)
+			}
+			if status, _ := h.get(c, "/admin/cases/"+itoa(brine.ID)); (status == http.StatusOK) != (user == "dispatcher") {
+				t.Errorf("%s opens the case: status %d", user, status)
+			}
+		}
+	})
+}
