@@ -90,7 +90,7 @@ func TestReportCountsNotNegative(t *testing.T) {
 				t.Errorf("after a rejected submit: %d values stored, status %s", n, s)
 			}
 
-			// A draft keeps the part above its total and the form tells why it cannot be submitted.
+			// A draft keeps the part above its total and the form shows why it cannot be submitted.
 			if res := c.post("/admin/my-reports/"+id, url.Values{"action": {"save"}, total: {"3"}, part: {"9"}}); res.status != http.StatusSeeOther {
 				t.Fatalf("draft part 9 of 3: status %d, want 303", res.status)
 			}
