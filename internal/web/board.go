@@ -230,10 +230,17 @@ type queryPage struct {
 }
 
 // CanRate reports whether there is an answer to rate: a unit's reply to the post, a reply in the
-// case, or a case that has been resolved. Before that the page offers no rating.
+// case, or a case that has been resolved. Before that, and once rated, the page offers no rating.
 func (p *queryPage) CanRate() bool {
 	answered := func(st casework.State) bool {
 		return st == casework.Replied || st == casework.Resolved || st == casework.FollowedUp || st == casework.Closed
+	}
+	// A rating is given once each time the matter is resolved, as the store enforces.
+	if p.Case != nil && p.Case.Rating != "" && p.Case.State != casework.Resolved {
+		return false
+	}
+	if p.Post != nil && p.Post.Rating != "" && (p.Post.CaseID == 0 || p.Post.CaseState != casework.Resolved) {
+		return false
 	}
 	if p.Case != nil && (len(p.Case.Replies) > 0 || answered(p.Case.State)) {
 		return true
