@@ -94,6 +94,12 @@ type Org struct {
 	UpdatedAt time.Time
 }
 
+// HandlesCases reports whether a case can be dispatched to the organization: every unit below
+// the town, but not the town or county itself, which act through their center and units.
+func (o Org) HandlesCases() bool {
+	return o.Kind != OrgTown && o.Kind != OrgCounty
+}
+
 // ValidateOrg checks the fields a person types into the organization form.
 func ValidateOrg(o *Org) error {
 	o.Name = CleanLine(o.Name)

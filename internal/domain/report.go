@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"math/big"
 	"regexp"
 	"slices"
@@ -188,6 +189,9 @@ func (f ReportField) NormalizeValue(raw string) (string, string) {
 			return "", "“" + f.Label + "”的数值过大。"
 		}
 		i, _ := strconv.ParseInt(v, 10, 64)
+		if i < 0 {
+			return "", "“" + f.Label + "”不能为负数，请填写 0 或正整数。"
+		}
 		return strconv.FormatInt(i, 10), ""
 	case FieldDecimal:
 		v = strings.NewReplacer(",", "", "，", "", " ", "").Replace(v)
@@ -243,10 +247,63 @@ func ValidateValues(fields []ReportField, raw map[int64]string, complete bool) (
 			out[f.ID] = v
 		}
 	}
+	if complete && len(p) == 0 {
+		for k, msg := range PartProblems(fields, out) {
+			p.Add(k, msg)
+		}
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// PartPrefix starts the label of an integer field that counts part of another: "其中在村化解（件）"
+// is part of the nearest integer field before it whose label does not start with the prefix.
+const PartPrefix = "其中"
+
+// PartTotals maps each part field's id to the id of its total field, by the rule of PartPrefix.
+// A part field with no integer field before it has no total.
+func PartTotals(fields []ReportField) map[int64]int64 {
+	out := map[int64]int64{}
+	var total int64
+	for _, f := range fields {
+		if f.Kind != FieldInteger {
+			continue
+		}
+		if !strings.HasPrefix(f.Label, PartPrefix) {
+			total = f.ID
+			continue
+		}
+		if total != 0 {
+			out[f.ID] = total
+		}
+	}
+	return out
+}
+
+// PartProblems returns, keyed "f<field id>", the part fields whose normalized value is larger
+// than their total's. Empty values are not compared.
+func PartProblems(fields []ReportField, values map[int64]string) Problems {
+	byID := map[int64]ReportField{}
+	for _, f := range fields {
+		byID[f.ID] = f
+	}
+	totals := PartTotals(fields)
+	p := Problems{}
+	for _, f := range fields {
+		totalID, ok := totals[f.ID]
+		if !ok {
+			continue
+		}
+		part, err1 := strconv.ParseInt(values[f.ID], 10, 64)
+		total, err2 := strconv.ParseInt(values[totalID], 10, 64)
+		if err1 != nil || err2 != nil || part <= total {
+			continue
+		}
+		p.Add("f"+strconv.FormatInt(f.ID, 10), fmt.Sprintf("“%s”（%d）不能大于“%s”（%d）。", f.Label, part, byID[totalID].Label, total))
+	}
+	return p
 }
 
 var decimalScale = big.NewInt(10000) // 10^DecimalPlaces

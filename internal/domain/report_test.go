@@ -18,7 +18,10 @@ func TestNormalizeValue(t *testing.T) {
 	}{
 		{integer, " 1,234 ", "1234", false},
 		{integer, "００７", "7", false},
-		{integer, "-3", "-3", false},
+		{integer, "-3", "", true},
+		{integer, "－５", "", true},
+		{integer, "-0", "0", false},
+		{integer, "0", "0", false},
 		{integer, "1.5", "", true},
 		{integer, "十二", "", true},
 		{integer, "1234567890123", "", true},
@@ -166,5 +169,48 @@ func TestNoticeRecipientLate(t *testing.T) {
 	}
 	if !(NoticeRecipient{FirstReadAt: deadline}).Pending(n) {
 		t.Error("a recipient that read but owes feedback is not pending")
+	}
+}
+
+func TestValidateValuesPartNotAboveTotal(t *testing.T) {
+	fields := []ReportField{
+		{ID: 1, Label: "排查矛盾纠纷（件）", Kind: FieldInteger},
+		{ID: 2, Label: "调处成功（件）", Kind: FieldInteger},
+		{ID: 3, Label: "其中在村（社区）化解（件）", Kind: FieldInteger},
+		{ID: 4, Label: "其中调解协议（件）", Kind: FieldInteger},
+		{ID: 5, Label: "工作小结", Kind: FieldText},
+		{ID: 6, Label: "其中说明", Kind: FieldText},
+	}
+	if got, want := PartTotals(fields), map[int64]int64{3: 2, 4: 2}; len(got) != len(want) || got[3] != 2 || got[4] != 2 {
+		t.Errorf("PartTotals = %v, want %v", got, want)
+	}
+	cases := []struct {
+		name     string
+		values   map[int64]string
+		complete bool
+		problems []string
+	}{
+		{"parts within total", map[int64]string{2: "3", 3: "3", 4: "1"}, true, nil},
+		{"part above total on submit", map[int64]string{1: "20", 2: "3", 3: "9", 4: "2"}, true, []string{"f3"}},
+		{"both parts above total", map[int64]string{2: "3", 3: "9", 4: "4"}, true, []string{"f3", "f4"}},
+		{"part above total in a draft", map[int64]string{2: "3", 3: "9"}, false, nil},
+		{"total left empty", map[int64]string{3: "9"}, true, nil},
+	}
+	for _, c := range cases {
+		_, err := ValidateValues(fields, c.values, c.complete)
+		got := FieldErrors(err)
+		if len(got) != len(c.problems) {
+			t.Errorf("%s: problems %v, want %v", c.name, got, c.problems)
+			continue
+		}
+		for _, k := range c.problems {
+			if got[k] == "" {
+				t.Errorf("%s: no problem for %s", c.name, k)
+			}
+		}
+	}
+	_, err := ValidateValues(fields, map[int64]string{2: "3", 3: "9"}, true)
+	if msg := FieldErrors(err)["f3"]; msg != "“其中在村（社区）化解（件）”（9）不能大于“调处成功（件）”（3）。" {
+		t.Errorf("part problem message = %q", msg)
 	}
 }

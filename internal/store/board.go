@@ -720,8 +720,13 @@ func (r *CitizenRating) Validate() error {
 	return p.Err()
 }
 
+// errAlreadyRated rejects a second rating. A citizen rates a post or case once for each time it is
+// resolved: only a case reopened and resolved again takes a new rating.
+var errAlreadyRated = domain.Conflict("您已评价过，感谢您的反馈。")
+
 // CitizenRatePost records the citizen's rating of their post. When the post became a case that
-// is resolved, the rating is the case's follow-up, and "not solved" reopens the case.
+// is resolved, the rating is the case's follow-up, and "not solved" reopens the case. A post
+// already rated is KindConflict unless its case was resolved again since.
 func (db *DB) CitizenRatePost(ctx context.Context, townID int64, code, mobile string, r CitizenRating) error {
 	if err := r.Validate(); err != nil {
 		return err
@@ -736,6 +741,13 @@ func (db *DB) CitizenRatePost(ctx context.Context, townID int64, code, mobile st
 		err = tx.QueryRowContext(ctx, `SELECT id, state FROM cases WHERE post_id = $1 AND merged_into IS NULL ORDER BY id DESC LIMIT 1`, id).Scan(&caseID, &caseState)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		var previous string
+		if err := tx.QueryRowContext(ctx, `SELECT rating FROM board_posts WHERE id = $1`, id).Scan(&previous); err != nil {
+			return err
+		}
+		if previous != "" && (caseID == 0 || casework.State(caseState) != casework.Resolved) {
+			return errAlreadyRated
 		}
 		citizen := domain.Actor{TownID: townID, Name: "留言人（凭查询码）"}
 		if caseID != 0 {

@@ -370,7 +370,7 @@ func (db *DB) dispatch(ctx context.Context, tx *sql.Tx, c *Case, orgs map[int64]
 	p := domain.Problems{}
 	valid := func(id int64) bool {
 		o, ok := orgs[id]
-		if !ok || o.Kind == domain.OrgTown || o.Kind == domain.OrgCounty {
+		if !ok || !o.HandlesCases() {
 			return false
 		}
 		return !c.Local || within(orgs, id, c.OriginOrgID)

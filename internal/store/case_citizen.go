@@ -103,7 +103,8 @@ func (db *DB) citizenCaseView(ctx context.Context, id int64) (CitizenCaseView, e
 	return v, err
 }
 
-// CitizenRateCase records the rating of a case opened with its own query code.
+// CitizenRateCase records the rating of a case opened with its own query code. A case already
+// rated is KindConflict unless it was reopened and resolved again since.
 func (db *DB) CitizenRateCase(ctx context.Context, townID int64, code, mobile string, r CitizenRating) error {
 	if err := r.Validate(); err != nil {
 		return err
@@ -113,9 +114,12 @@ func (db *DB) CitizenRateCase(ctx context.Context, townID int64, code, mobile st
 		if err != nil {
 			return err
 		}
-		var state string
-		if err := tx.QueryRowContext(ctx, `SELECT state FROM cases WHERE id = $1`, id).Scan(&state); err != nil {
+		var state, previous string
+		if err := tx.QueryRowContext(ctx, `SELECT state, rating FROM cases WHERE id = $1`, id).Scan(&state, &previous); err != nil {
 			return err
+		}
+		if previous != "" && casework.State(state) != casework.Resolved {
+			return errAlreadyRated
 		}
 		return db.citizenRateCase(ctx, tx, domain.Actor{TownID: townID, Name: "群众（凭查询码）"}, id, casework.State(state), r)
 	})

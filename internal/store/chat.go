@@ -396,21 +396,29 @@ func (db *DB) EndChat(ctx context.Context, actor domain.Actor, chatID int64, res
 	return m, err
 }
 
-// RateChat records the visitor's rating of an ended chat.
+// RateChat records the visitor's rating of an ended chat, once: a second rating is KindConflict.
 func (db *DB) RateChat(ctx context.Context, tokenHash string, r CitizenRating) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE chats SET rating = $1, rating_reason = $2, updated_at = $3 WHERE token_hash = $4 AND state = 'ended'`,
-			string(r.Rating), r.Reason, db.now(), tokenHash)
+		var state, previous string
+		err := tx.QueryRowContext(ctx, `SELECT state, rating FROM chats WHERE token_hash = $1`, tokenHash).Scan(&state, &previous)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.NotFound("咨询会话不存在或已失效。")
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if state != ChatEnded {
 			return domain.Conflict("咨询结束后才能评价。")
 		}
-		return nil
+		if previous != "" {
+			return errAlreadyRated
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE chats SET rating = $1, rating_reason = $2, updated_at = $3 WHERE token_hash = $4`,
+			string(r.Rating), r.Reason, db.now(), tokenHash)
+		return err
 	})
 }
 

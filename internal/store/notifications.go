@@ -168,7 +168,8 @@ func (db *DB) queryNotifications(ctx context.Context, query string, args ...any)
 	return out, rows.Err()
 }
 
-// ListNotifications returns one page of the actor's own notifications, newest first, and the total.
+// ListNotifications returns one page of the actor's own notifications, newest first by creation
+// time, and the total. Seq breaks ties only: imported or back-dated rows need not arrive in order.
 func (db *DB) ListNotifications(ctx context.Context, actor domain.Actor, page Page) ([]domain.Notification, int, error) {
 	var total int
 	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = $1`, actor.AccountID).Scan(&total); err != nil {
@@ -176,7 +177,7 @@ func (db *DB) ListNotifications(ctx context.Context, actor domain.Actor, page Pa
 	}
 	page = page.Normalize(total)
 	list, err := db.queryNotifications(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE account_id = $1
-		ORDER BY seq DESC LIMIT $2 OFFSET $3`, actor.AccountID, page.Size, page.Offset())
+		ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3`, actor.AccountID, page.Size, page.Offset())
 	return list, total, err
 }
 
@@ -259,9 +260,14 @@ func (db *DB) markRefRead(ctx context.Context, q querier, accountID int64, refTy
 }
 
 // MarkNotificationsReadBefore marks a town's notifications created before t read, as if their
-// accounts had opened them. The demo uses it so that only recent ones wait on the bell.
+// accounts had opened them. The demo uses it so that only recent ones wait on the bell. A
+// notice's 待阅通知 and 催办 stay unread while the account has not read the notice, because
+// only reading the notice marks them read.
 func (db *DB) MarkNotificationsReadBefore(ctx context.Context, q querier, townID int64, t time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE notifications SET read_at = created_at WHERE town_id = $1 AND created_at < $2 AND read_at IS NULL`,
-		townID, t.UTC())
+	_, err := q.ExecContext(ctx, `UPDATE notifications SET read_at = created_at
+		WHERE town_id = $1 AND created_at < $2 AND read_at IS NULL
+		AND NOT (ref_type = $3 AND kind IN ($4, $5) AND NOT EXISTS (SELECT 1 FROM notice_reads nr
+			WHERE nr.notice_id = notifications.ref_id AND nr.account_id = notifications.account_id))`,
+		townID, t.UTC(), AttachNotice, string(domain.NotifyNotice), string(domain.NotifyNoticeReminder))
 	return err
 }

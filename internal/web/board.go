@@ -231,10 +231,17 @@ type queryPage struct {
 }
 
 // CanRate reports whether there is an answer to rate: a unit's reply to the post, a reply in the
-// case, or a case that has been resolved. Before that the page offers no rating.
+// case, or a case that has been resolved. Before that, and once rated, the page offers no rating.
 func (p *queryPage) CanRate() bool {
 	answered := func(st casework.State) bool {
 		return st == casework.Replied || st == casework.Resolved || st == casework.FollowedUp || st == casework.Closed
+	}
+	// A rating is given once each time the matter is resolved, as the store enforces.
+	if p.Case != nil && p.Case.Rating != "" && p.Case.State != casework.Resolved {
+		return false
+	}
+	if p.Post != nil && p.Post.Rating != "" && (p.Post.CaseID == 0 || p.Post.CaseState != casework.Resolved) {
+		return false
 	}
 	if p.Case != nil && (len(p.Case.Replies) > 0 || answered(p.Case.State)) {
 		return true
@@ -257,6 +264,18 @@ func (s *Server) queryForm(w http.ResponseWriter, r *http.Request) error {
 // queryOpen shows a post or case to the citizen who holds its query code and mobile number.
 // Both travel in the POST body, never in the address, so they stay out of logs and history.
 func (s *Server) queryOpen(w http.ResponseWriter, r *http.Request) error {
+	problems := domain.Problems{}
+	if strings.TrimSpace(r.PostFormValue("code")) == "" {
+		problems.Add("code", "请填写查询码")
+	}
+	if strings.TrimSpace(r.PostFormValue("mobile")) == "" {
+		problems.Add("mobile", "请填写手机号码")
+	}
+	if len(problems) > 0 {
+		data := &queryPage{Page: Page{Title: "办理进度查询", Message: "查询信息不完整，请按提示补充后再查询。", Errors: problems},
+			Code: casework.NormalizeQueryCode(r.PostFormValue("code")), Mobile: board.NormalizeMobile(r.PostFormValue("mobile"))}
+		return s.render(w, r, http.StatusUnprocessableEntity, "query", data)
+	}
 	return s.renderQuery(w, r, http.StatusOK, "")
 }
 

@@ -22,6 +22,14 @@ type boardQueuePage struct {
 	Unanswered bool
 	Scope      listScope
 	Pager      Pager
+	// SeesCases links case numbers to the case pages.
+	SeesCases bool
+}
+
+// seesBoardCases reports whether the actor may open every case made from a post: only the
+// center's case scope covers the whole town. A moderator without it sees the number only.
+func seesBoardCases(actor domain.Actor) bool {
+	return actor.Can(domain.PermCasesView) && actor.Can(domain.PermCasesDispatch)
 }
 
 func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
@@ -43,7 +51,7 @@ func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/board/queue", &boardQueuePage{Page: Page{Title: "留言审核"}, Posts: posts, Status: status, Unanswered: unanswered,
-		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Scope: scope, Pager: newPager(r, pageNumber(r), 20, total)})
+		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Scope: scope, Pager: newPager(r, pageNumber(r), 20, total), SeesCases: seesBoardCases(s.actor(r))})
 }
 
 // boardQueueScope reads the filters the dashboard's links add to the message-board queue: the
@@ -121,6 +129,7 @@ type boardStaffPage struct {
 	Post       store.BoardPost
 	Categories []casework.CategoryInfo
 	CanCase    bool
+	SeesCases  bool
 }
 
 func (s *Server) boardStaffPost(w http.ResponseWriter, r *http.Request) error {
@@ -134,7 +143,7 @@ func (s *Server) boardStaffPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/board/post", &boardStaffPage{Page: Page{Title: "留言详情"}, Post: p,
-		Categories: casework.Categories, CanCase: actor.Can(domain.PermCasesDispatch)})
+		Categories: casework.Categories, CanCase: actor.Can(domain.PermCasesDispatch), SeesCases: seesBoardCases(actor)})
 }
 
 func (s *Server) boardModerate(w http.ResponseWriter, r *http.Request) error {

@@ -348,10 +348,15 @@ func (s *Server) caseSheet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	kind := r.URL.Query().Get("kind")
-	title := "交办单"
-	want := casework.ActDispatch
-	if kind == "supervise" {
+	var title string
+	var want casework.Action
+	switch kind {
+	case "dispatch":
+		title, want = "交办单", casework.ActDispatch
+	case "supervise":
 		title, want = "督办单", casework.ActSupervise
+	default:
+		return domain.Invalid("单据类型无效：只能打印交办单（dispatch）或督办单（supervise）。")
 	}
 	data := &caseSheetPage{caseDetailPage: caseDetailPage{Page: Page{Title: title}, Case: c, Overdue: c.Overdue(s.db.Now())}, Kind: kind, Printed: s.db.Now()}
 	for _, st := range c.Steps {

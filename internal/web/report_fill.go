@@ -107,6 +107,10 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 		Sections: sections(t.Fields), Values: values, Events: events, Late: sub.Late(s.db.Now()), Editable: sub.Status.Editable()}
 	if cause != nil {
 		formInvalid(&data.Page, cause)
+	} else if problems := domain.PartProblems(t.Fields, values); data.Editable && len(problems) > 0 {
+		// A draft may keep a part larger than its total; the form shows why it cannot be submitted yet.
+		data.Message = "草稿中有数字需要核对，改正后才能提交。"
+		data.Errors = problems
 	}
 	return s.render(w, r, status, "admin/my_report", data)
 }

@@ -90,7 +90,7 @@ func routeCases(m *matrixHarness) map[string]routeCase {
 		"GET /board/{id}":               {path: "/board/" + post, ok: 200},
 		"GET /board/{id}/photos/{file}": {path: "/board/" + post + "/photos/999999", ok: 404},
 		"GET /query":                    {path: "/query", ok: 200},
-		"POST /query":                   {path: "/query", ok: 404},
+		"POST /query":                   {path: "/query", ok: 422},
 		"POST /query/follow-up":         {path: "/query/follow-up", ok: 404},
 		"POST /query/rate":              {path: "/query/rate", ok: 404},
 		"GET /chat":                     {path: "/chat", ok: 200},

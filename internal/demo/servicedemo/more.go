@@ -2,6 +2,7 @@ package servicedemo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"pingan/internal/casework"
@@ -175,8 +176,12 @@ var disputeNames = []string{"张建林", "沈美芳", "徐国强", "陆雪琴", 
 // and carries most of them to closing.
 func (b *builder) coordination() error {
 	coordinator := b.account("coordinator")
-	for i, m := range coordinationMatters {
-		b.at(2+i*8, 8, 40)
+	matters, days, err := planCoordination(b.town.From)
+	if err != nil {
+		return err
+	}
+	for i, m := range matters {
+		b.at(days[i], 8, 40)
 		var assists []int64
 		for _, a := range m.assists {
 			assists = append(assists, b.town.Orgs[a])
@@ -209,4 +214,28 @@ func (b *builder) coordination() error {
 		}
 	}
 	return nil
+}
+
+// planCoordination returns the coordination matters of a half year starting on from (Beijing
+// time), with the day offset each is registered on, seasonal ones replaced out of season.
+func planCoordination(from time.Time) ([]coordinationMatter, []int, error) {
+	out := make([]coordinationMatter, 0, len(coordinationMatters))
+	days := make([]int, 0, len(coordinationMatters))
+	spare := 0
+	for i, m := range coordinationMatters {
+		day := 2 + i*8
+		month := from.AddDate(0, 0, day).Month()
+		if m.months != nil && !slices.Contains(m.months, month) {
+			if spare == len(offSeasonMatters) {
+				return nil, nil, fmt.Errorf("demo coordination: no replacement left for %s in %s", m.title, month)
+			}
+			replacement := offSeasonMatters[spare]
+			replacement.open = m.open
+			m = replacement
+			spare++
+		}
+		out = append(out, m)
+		days = append(days, day)
+	}
+	return out, days, nil
 }
