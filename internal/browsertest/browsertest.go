@@ -50,37 +50,9 @@ func allocatorOptions(bin, dir string, width, height int) []chromedp.ExecAllocat
 	}
 }
 
-// New starts a fresh headless browser with its own profile and returns a context for chromedp
-// actions; the browser closes when the test ends. width and height set the window.
-func New(t testing.TB, width, height int) context.Context {
-	t.Helper()
-	bin := Path()
-	if bin == "" {
-		t.Fatal("Chromium is not installed: apt-get install chromium (or set PINGAN_CHROMIUM)")
-	}
-	opts := allocatorOptions(bin, t.TempDir(), width, height)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	// Start the browser now, so a start failure is reported here and not in the first action.
-	if err := chromedp.Do(ctx); err != nil {
-		cancelCtx()
-		cancelAlloc()
-		t.Fatalf("start chromium: %v", err)
-	}
-	// The first action started the browser under ctx itself; the timeout applies to later actions.
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-	})
-	return ctx
-}
-
-// NewPeople starts a fresh headless browser like New and returns a function that opens a
-// separate browser context in it, with cookies and storage of its own, for each person of a
-// journey. The contexts have no deadline, so callers give each step a timeout of its own.
-func NewPeople(t testing.TB, width, height int) func() context.Context {
+// start launches a fresh headless browser with its own profile and closes it when the test
+// ends. The returned context is bound to the browser and has no deadline.
+func start(t testing.TB, width, height int) context.Context {
 	t.Helper()
 	bin := Path()
 	if bin == "" {
@@ -89,6 +61,7 @@ func NewPeople(t testing.TB, width, height int) func() context.Context {
 	opts := allocatorOptions(bin, t.TempDir(), width, height)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	// Start the browser now, so a start failure is reported here and not in the first action.
 	if err := chromedp.Do(browser); err != nil {
 		cancelBrowser()
 		cancelAlloc()
@@ -98,6 +71,25 @@ func NewPeople(t testing.TB, width, height int) func() context.Context {
 		cancelBrowser()
 		cancelAlloc()
 	})
+	return browser
+}
+
+// New starts a fresh headless browser with its own profile and returns a context for chromedp
+// actions; the browser closes when the test ends. width and height set the window.
+func New(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	// The browser started under the bound context itself; the timeout applies to later actions.
+	ctx, cancelTimeout := context.WithTimeout(start(t, width, height), 3*time.Minute)
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
+// NewPeople starts a fresh headless browser like New and returns a function that opens a
+// separate browser context in it, with cookies and storage of its own, for each person of a
+// journey. The contexts have no deadline, so callers give each step a timeout of its own.
+func NewPeople(t testing.TB, width, height int) func() context.Context {
+	t.Helper()
+	browser := start(t, width, height)
 	return func() context.Context {
 		t.Helper()
 		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
