@@ -59,7 +59,7 @@ func (s *Server) periodFromQuery(r *http.Request) (stats.Period, error) {
 	if v := q.Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("to", domain.DateFormatMessage("结束日期"))
+			problems.Add("to", domain.DateFormatMessage("结束日期", v))
 		} else {
 			p.To = t
 		}
@@ -68,7 +68,7 @@ func (s *Server) periodFromQuery(r *http.Request) (stats.Period, error) {
 	if v := q.Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("from", domain.DateFormatMessage("开始日期"))
+			problems.Add("from", domain.DateFormatMessage("开始日期", v))
 		} else {
 			p.From = t
 		}

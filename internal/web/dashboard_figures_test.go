@@ -158,8 +158,9 @@ func TestStatsDownloadsRejectBadPeriod(t *testing.T) {
 			{"editor", "/admin/portal-stats/export.xlsx"},
 		}
 		for _, period := range []struct{ query, message string }{
-			{"from=2026-13-01&to=2026-11-30", "请按 2026-10-01 的格式填写开始日期。"},
-			{"from=2026-11-01&to=2026-11-31", "请按 2026-10-01 的格式填写结束日期。"},
+			{"from=2026-1-1&to=2026-11-30", "请按 2026-10-01 的格式填写开始日期。"},
+			{"from=2026-02-30&to=2026-11-30", "开始日期 2026-02-30 不存在，请检查月份和日期。"},
+			{"from=2026-11-01&to=2026-11-31", "结束日期 2026-11-31 不存在，请检查月份和日期。"},
 			{"from=2026-11-30&to=2026-11-01", "结束日期不能早于开始日期。"},
 		} {
 			for _, p := range pages {

@@ -40,7 +40,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if to != "" {
 		t, err := domain.ParseDate(to)
 		if err != nil {
-			problems.Add("to", domain.DateFormatMessage("结束日期"))
+			problems.Add("to", domain.DateFormatMessage("结束日期", to))
 		} else {
 			p.To = t
 		}
@@ -48,7 +48,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if from != "" {
 		t, err := domain.ParseDate(from)
 		if err != nil {
-			problems.Add("from", domain.DateFormatMessage("开始日期"))
+			problems.Add("from", domain.DateFormatMessage("开始日期", from))
 		} else {
 			p.From = t
 		}

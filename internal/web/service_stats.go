@@ -43,7 +43,7 @@ func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	if v := r.URL.Query().Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("to", domain.DateFormatMessage("结束日期"))
+			problems.Add("to", domain.DateFormatMessage("结束日期", v))
 		} else {
 			p.To = t
 		}
@@ -51,7 +51,7 @@ func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	if v := r.URL.Query().Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("from", domain.DateFormatMessage("开始日期"))
+			problems.Add("from", domain.DateFormatMessage("开始日期", v))
 		} else {
 			p.From = t
 		}
