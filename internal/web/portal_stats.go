@@ -57,6 +57,8 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	}
 	if p.To.Before(p.From) {
 		problems.Add("to", "结束日期不能早于开始日期。")
+	} else if p.TooLong() {
+		problems.Add("from", stats.PeriodTooLongMessage)
 	}
 	return p, domain.FormatDate(p.From), domain.FormatDate(p.To), problems.Err()
 }
