@@ -21,6 +21,7 @@ const (
 	NotifyCaseSentBack    NotificationKind = "case_sent_back"   // a unit sent a case back to the center
 	NotifyCaseEscalated   NotificationKind = "case_escalated"   // a unit escalated a case to the center
 	NotifyCaseSupervised  NotificationKind = "case_supervised"  // 督办: the center pressed the unit on a case
+	NotifyCaseOverdue     NotificationKind = "case_overdue"     // the scheduled reminder found the unit's case overdue
 )
 
 var notificationKindLabels = map[NotificationKind]string{
@@ -29,6 +30,7 @@ var notificationKindLabels = map[NotificationKind]string{
 	NotifyInfoReport: "信息上报", NotifyInquiryNew: "待答复询问", NotifyInquiryAnswered: "询问已答复",
 	NotifyMention: "工作群提及", NotifyCaseDispatched: "工单交办", NotifyCaseSentBack: "工单退回",
 	NotifyCaseEscalated: "工单上报", NotifyCaseSupervised: "工单督办",
+	NotifyCaseOverdue: "工单超期提醒",
 }
 
 // Label returns the Chinese name of the kind.

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -76,16 +77,37 @@ func FormatDate(t time.Time) string {
 	return t.In(Shanghai).Format("2006-01-02")
 }
 
-// DateFormatMessage returns the message for a date field that is not YYYY-MM-DD, such as
-// "请按 2026-10-01 的格式填写开始日期。". It shows an example date, because users do not read Go's
-// layout 2006-01-02 as a pattern.
-func DateFormatMessage(label string) string {
+// dateShape and dateTimeShape match values written in the expected layout, whatever the
+// numbers. A value that matches but does not parse names a day or time that does not exist.
+var (
+	dateShape     = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	dateTimeShape = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?$`)
+)
+
+// DateFormatMessage returns the message for a date field whose value failed to parse as
+// YYYY-MM-DD. A value in that layout names a day that does not exist, so the message names the
+// value, such as "开始日期 2026-02-30 不存在，请检查月份和日期。". Any other value gets an example
+// date, such as "请按 2026-10-01 的格式填写开始日期。", because users do not read Go's layout
+// 2006-01-02 as a pattern.
+func DateFormatMessage(label, value string) string {
+	value = strings.TrimSpace(value)
+	if dateShape.MatchString(value) {
+		return label + " " + value + " 不存在，请检查月份和日期。"
+	}
 	return "请按 2026-10-01 的格式填写" + label + "。"
 }
 
-// DateTimeFormatMessage returns the message for a date and time field that is not
-// YYYY-MM-DD HH:MM, such as "请按 2026-10-01 09:30 的格式填写发布时间。".
-func DateTimeFormatMessage(label string) string {
+// DateTimeFormatMessage returns the message for a date and time field whose value failed to
+// parse as YYYY-MM-DD HH:MM. Like DateFormatMessage, it names a well-formed value that does not
+// exist, such as "发布时间 2026-02-30 09:30 不存在，请检查日期和时间。", and shows an example otherwise.
+func DateTimeFormatMessage(label, value string) string {
+	value = strings.TrimSpace(value)
+	if dateTimeShape.MatchString(value) {
+		return label + " " + strings.Replace(value, "T", " ", 1) + " 不存在，请检查日期和时间。"
+	}
+	if dateShape.MatchString(value) {
+		return DateFormatMessage(label, value)
+	}
 	return "请按 2026-10-01 09:30 的格式填写" + label + "。"
 }
 

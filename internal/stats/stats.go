@@ -22,6 +22,17 @@ func (p Period) Start() time.Time { return p.From }
 // End returns the first instant after the period.
 func (p Period) End() time.Time { return p.To.AddDate(0, 0, 1) }
 
+// MaxPeriodYears is the longest period, in calendar years, that a statistics page or export
+// covers: 统计分析, 服务民生统计 and 宣传统计 share it.
+const MaxPeriodYears = 5
+
+// PeriodTooLongMessage is the message for a period longer than MaxPeriodYears.
+const PeriodTooLongMessage = "统计期间最长五年。"
+
+// TooLong reports whether the period ends later than MaxPeriodYears calendar years after its
+// first day, so 2021-11-26 to 2026-11-25 is allowed and 2021-11-25 to 2026-11-25 is not.
+func (p Period) TooLong() bool { return p.End().After(p.From.AddDate(MaxPeriodYears, 0, 0)) }
+
 // Figures is one period's statistics as an ordered set of named values; feature areas add keys.
 type Figures map[string]any
 

@@ -103,3 +103,29 @@ func TestChangeRoundsToShownPrecision(t *testing.T) {
 		}
 	}
 }
+
+func TestPeriodTooLongAfterFiveYears(t *testing.T) {
+	day := func(s string) time.Time {
+		t.Helper()
+		d, err := domain.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, c := range []struct {
+		from, to string
+		tooLong  bool
+	}{
+		{"2026-11-25", "2026-11-25", false},
+		{"2021-11-26", "2026-11-25", false},
+		{"2021-11-25", "2026-11-25", true},
+		{"2020-02-29", "2025-02-28", false},
+		{"2020-02-29", "2025-03-01", true},
+	} {
+		p := stats.Period{From: day(c.from), To: day(c.to)}
+		if got := p.TooLong(); got != c.tooLong {
+			t.Errorf("%s to %s: TooLong() = %v, want %v", c.from, c.to, got, c.tooLong)
+		}
+	}
+}

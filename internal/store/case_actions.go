@@ -47,12 +47,15 @@ type StaffEvent struct {
 	Action casework.Action
 	// OrgIDs are the units concerned, such as the units a case was dispatched to.
 	OrgIDs []int64
+	// Overdue marks an ActSupervise event that comes from the scheduled overdue reminder
+	// rather than from a dispatcher, so the unit sees 工单超期提醒 instead of 工单督办.
+	Overdue bool
 }
 
 // notifyStaffTx stores the bell notifications of one case event inside the step's transaction
 // and returns them, for publishing after the commit. A dispatch notifies the unit handlers of
 // ev.OrgIDs, a send-back or escalation the dispatchers of the town's center, and supervision
-// the unit handlers of ev.OrgIDs. Other events notify no one.
+// or an overdue reminder the unit handlers of ev.OrgIDs. Other events notify no one.
 func (db *DB) notifyStaffTx(ctx context.Context, tx *sql.Tx, ev StaffEvent) ([]domain.Notification, error) {
 	var kind domain.NotificationKind
 	var accounts []int64
@@ -69,6 +72,9 @@ func (db *DB) notifyStaffTx(ctx context.Context, tx *sql.Tx, ev StaffEvent) ([]d
 		accounts, err = centerAccountsWithRole(ctx, tx, ev.TownID, domain.RoleDispatcher)
 	case casework.ActSupervise:
 		kind = domain.NotifyCaseSupervised
+		if ev.Overdue {
+			kind = domain.NotifyCaseOverdue
+		}
 		accounts, err = accountsWithRole(ctx, tx, ev.OrgIDs, domain.RoleUnitHandler)
 	default:
 		return nil, nil
@@ -584,7 +590,7 @@ func (db *DB) RemindOverdue(ctx context.Context) ([]OverdueAssignment, error) {
 			}
 			o := out[i]
 			// The reminder presses the overdue unit itself, which may be an assisting unit.
-			notes, err := db.notifyStaffTx(ctx, tx, StaffEvent{TownID: o.TownID, CaseID: o.CaseID, Action: casework.ActSupervise, OrgIDs: []int64{o.OrgID}})
+			notes, err := db.notifyStaffTx(ctx, tx, StaffEvent{TownID: o.TownID, CaseID: o.CaseID, Action: casework.ActSupervise, OrgIDs: []int64{o.OrgID}, Overdue: true})
 			if err != nil {
 				return err
 			}

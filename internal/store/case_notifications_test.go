@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"pingan/internal/casework"
 	"pingan/internal/domain"
@@ -101,6 +102,56 @@ func TestCaseEventsNotifyStaff(t *testing.T) {
 		}
 		if back[0].Kind != domain.NotifyCaseSentBack {
 			t.Errorf("send-back notification kind = %q, want %q", back[0].Kind, domain.NotifyCaseSentBack)
+		}
+	})
+}
+
+func TestOverdueReminderIsNotSupervision(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := seedServiceTown(t, db)
+		handler, err := db.CreateAccount(ctx, st.center, store.NewAccount{PasswordHash: "x",
+			Account: domain.Account{OrgID: st.policeOrg, Username: "police1", DisplayName: "police1", Roles: []domain.Role{domain.RoleUnitHandler}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Now = func() time.Time { return time.Date(2026, 9, 30, 8, 0, 0, 0, time.UTC) }
+		reg, err := db.RegisterCase(ctx, st.dispatcher, store.NewCase{Channel: casework.ChannelPhone, Category: casework.CategoryDispute,
+			Title: "交通事故赔偿纠纷", Body: "双方对赔偿金额有争议。", Citizen: store.Citizen{Name: "沈某", Phone: "13900001111"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CaseAction(ctx, st.dispatcher, reg.ID, store.CaseInput{Action: casework.ActDispatch, LeadOrgID: st.policeOrg}); err != nil {
+			t.Fatal(err)
+		}
+
+		// Past every deadline, the scheduled reminder presses the unit.
+		db.Now = func() time.Time { return time.Date(2026, 10, 12, 2, 0, 0, 0, time.UTC) }
+		rem, err := db.RemindOverdue(ctx)
+		if err != nil || len(rem) != 1 {
+			t.Fatalf("RemindOverdue: %d reminders, err %v; want 1", len(rem), err)
+		}
+		if len(rem[0].Notifications) != 1 || rem[0].Notifications[0].Kind != domain.NotifyCaseOverdue {
+			t.Fatalf("reminder notifications = %+v, want one %q", rem[0].Notifications, domain.NotifyCaseOverdue)
+		}
+		list := caseNotifications(t, db, st, handler)
+		if len(list) != 2 {
+			t.Fatalf("handler has %d notifications after the reminder, want 2", len(list))
+		}
+		if list[0].Kind != domain.NotifyCaseOverdue || list[0].Kind.Label() != "工单超期提醒" {
+			t.Errorf("reminder kind = %q (%s), want %q (工单超期提醒)", list[0].Kind, list[0].Kind.Label(), domain.NotifyCaseOverdue)
+		}
+		if want := "工单超期提醒：" + reg.Number + " 交通事故赔偿纠纷"; list[0].Title != want {
+			t.Errorf("reminder title = %q, want %q", list[0].Title, want)
+		}
+
+		// The dispatcher's supervision keeps its own kind and label.
+		if _, err := db.CaseAction(ctx, st.dispatcher, reg.ID, store.CaseInput{Action: casework.ActSupervise, Note: "请尽快办理。"}); err != nil {
+			t.Fatal(err)
+		}
+		list = caseNotifications(t, db, st, handler)
+		if len(list) != 3 || list[0].Kind != domain.NotifyCaseSupervised || list[0].Kind.Label() != "工单督办" {
+			t.Errorf("after supervision: %d notifications, newest kind %q; want 3 and %q (工单督办)", len(list), list[0].Kind, domain.NotifyCaseSupervised)
 		}
 	})
 }

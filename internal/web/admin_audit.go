@@ -36,14 +36,14 @@ func auditFilter(r *http.Request) (domain.AuditFilter, auditFilterForm, error) {
 	if form.From != "" {
 		t, err := domain.ParseDate(form.From)
 		if err != nil {
-			p.Add("from", domain.DateFormatMessage("开始日期"))
+			p.Add("from", domain.DateFormatMessage("开始日期", form.From))
 		}
 		f.From = t
 	}
 	if form.To != "" {
 		t, err := domain.ParseDate(form.To)
 		if err != nil {
-			p.Add("to", domain.DateFormatMessage("结束日期"))
+			p.Add("to", domain.DateFormatMessage("结束日期", form.To))
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}

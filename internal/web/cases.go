@@ -85,14 +85,14 @@ func caseListScope(q url.Values, f *store.CaseFilter) error {
 	if v := q.Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("from", domain.DateFormatMessage("开始日期"))
+			p.Add("from", domain.DateFormatMessage("开始日期", v))
 		}
 		f.From = t
 	}
 	if v := q.Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("to", domain.DateFormatMessage("结束日期"))
+			p.Add("to", domain.DateFormatMessage("结束日期", v))
 		} else {
 			f.To = t.AddDate(0, 0, 1)
 		}

@@ -158,9 +158,11 @@ func TestStatsDownloadsRejectBadPeriod(t *testing.T) {
 			{"editor", "/admin/portal-stats/export.xlsx"},
 		}
 		for _, period := range []struct{ query, message string }{
-			{"from=2026-13-01&to=2026-11-30", "请按 2026-10-01 的格式填写开始日期。"},
-			{"from=2026-11-01&to=2026-11-31", "请按 2026-10-01 的格式填写结束日期。"},
+			{"from=2026-1-1&to=2026-11-30", "请按 2026-10-01 的格式填写开始日期。"},
+			{"from=2026-02-30&to=2026-11-30", "开始日期 2026-02-30 不存在，请检查月份和日期。"},
+			{"from=2026-11-01&to=2026-11-31", "结束日期 2026-11-31 不存在，请检查月份和日期。"},
 			{"from=2026-11-30&to=2026-11-01", "结束日期不能早于开始日期。"},
+			{"from=2021-11-25&to=2026-11-25", stats.PeriodTooLongMessage},
 		} {
 			for _, p := range pages {
 				code, body := h.get(clients[p.user], p.path+"?"+period.query)
@@ -176,6 +178,28 @@ func TestStatsDownloadsRejectBadPeriod(t *testing.T) {
 				if strings.Contains(body, "导出 Excel") || strings.Contains(body, "<table") {
 					t.Errorf("%s?%s shows figures or a download for an invalid period", p.path, period.query)
 				}
+			}
+		}
+	})
+}
+
+// TestStatsPagesAllowFiveYears checks that 统计分析, 服务民生统计 and 宣传统计 all accept a period of
+// exactly stats.MaxPeriodYears years.
+func TestStatsPagesAllowFiveYears(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newDemoHarness(t, db.Dialect())
+		clients := map[string]*http.Client{"dispatcher": h.client("dispatcher"), "editor": h.client("editor")}
+		for _, p := range []struct{ user, path string }{
+			{"dispatcher", "/admin/dashboard"},
+			{"dispatcher", "/admin/service-stats"},
+			{"editor", "/admin/portal-stats"},
+		} {
+			code, body := h.get(clients[p.user], p.path+"?from=2021-11-26&to=2026-11-25")
+			if code != http.StatusOK {
+				t.Errorf("%s over five years: status %d, want 200", p.path, code)
+			}
+			if strings.Contains(body, stats.PeriodTooLongMessage) {
+				t.Errorf("%s rejects a period of exactly five years", p.path)
 			}
 		}
 	})

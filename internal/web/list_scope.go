@@ -26,14 +26,14 @@ func periodParams(q url.Values, p domain.Problems) (start, end time.Time) {
 	if v := q.Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("from", domain.DateFormatMessage("开始日期"))
+			p.Add("from", domain.DateFormatMessage("开始日期", v))
 		}
 		start = t
 	}
 	if v := q.Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			p.Add("to", domain.DateFormatMessage("结束日期"))
+			p.Add("to", domain.DateFormatMessage("结束日期", v))
 		} else {
 			end = t.AddDate(0, 0, 1)
 		}

@@ -20,7 +20,7 @@ func TestListFiltersRejectBadInput(t *testing.T) {
 		{editor, "/admin/articles?source=rumor", "来源应为"},
 		{editor, "/admin/articles?contributor=-3", "供稿单位编号"},
 		{editor, "/admin/articles?by=edited", "日期类型"},
-		{editor, "/admin/articles?from=2026-02-30", "请按 2026-10-01 的格式填写开始日期。"},
+		{editor, "/admin/articles?from=2026-02-30", "开始日期 2026-02-30 不存在，请检查月份和日期。"},
 		{editor, "/admin/articles?from=2026-06-05&to=2026-06-01", "结束日期不能早于开始日期"},
 		{dispatcher, "/admin/cases?counted=rating", "统计口径"},
 		{dispatcher, "/admin/cases?reached=closed", "办理环节"},
@@ -32,7 +32,7 @@ func TestListFiltersRejectBadInput(t *testing.T) {
 		{coordinator, "/admin/notices/sent?from=yesterday", "请按 2026-10-01 的格式填写开始日期。"},
 		{coordinator, "/admin/info-reports?status=lost", "状态应为"},
 		{coordinator, "/admin/info-reports?to=2026-1-1", "请按 2026-10-01 的格式填写结束日期。"},
-		{coordinator, "/admin/inquiries?from=2026-13-01", "请按 2026-10-01 的格式填写开始日期。"},
+		{coordinator, "/admin/inquiries?from=2026-13-01", "开始日期 2026-13-01 不存在，请检查月份和日期。"},
 	}
 	for _, b := range bad {
 		res := b.c.get(b.path)

@@ -160,7 +160,7 @@ func (s *Server) noticeCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		return invalid(&domain.Error{Kind: domain.KindInvalid, Message: "提交的内容有误，请按提示修改后重新提交。",
-			Fields: map[string]string{"deadline": domain.DateTimeFormatMessage("截止时间")}})
+			Fields: map[string]string{"deadline": domain.DateTimeFormatMessage("截止时间", data.Deadline)}})
 	}
 
 	uploads, err := s.uploads.Receive(r, "files", upload.CoordAttachments, actor)

@@ -175,7 +175,7 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 	if v := form.Get("publish_at"); v != "" && !area.Contribute {
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
 		if err != nil {
-			p.Add("publish_at", domain.DateTimeFormatMessage("发布时间"))
+			p.Add("publish_at", domain.DateTimeFormatMessage("发布时间", v))
 		}
 		a.PublishAt = t
 	}
@@ -411,7 +411,7 @@ func (s *Server) articleStep(area articleArea, action domain.ArticleAction) hand
 			t, perr := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
 			if perr != nil {
 				p := domain.Problems{}
-				p.Add("publish_at", domain.DateTimeFormatMessage("发布时间"))
+				p.Add("publish_at", domain.DateTimeFormatMessage("发布时间", v))
 				return s.renderArticleDetail(w, r, area, id, http.StatusUnprocessableEntity, p.Err())
 			}
 			in.PublishAt = t

@@ -295,7 +295,7 @@ func TestEditorErrorsShownOnceAndTogether(t *testing.T) {
 		if status != http.StatusUnprocessableEntity {
 			t.Errorf("malformed publish time: status %d, want 422", status)
 		}
-		if n := strings.Count(page, domain.DateTimeFormatMessage("发布时间")); n != 1 {
+		if n := strings.Count(page, domain.DateTimeFormatMessage("发布时间", "明天上午")); n != 1 {
 			t.Errorf("review page shows the publish time message %d times, want once", n)
 		}
 

@@ -315,14 +315,14 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if data.From != "" {
 		t, err := domain.ParseDate(data.From)
 		if err != nil {
-			problems.Add("from", domain.DateFormatMessage("开始日期"))
+			problems.Add("from", domain.DateFormatMessage("开始日期", data.From))
 		}
 		f.From = t
 	}
 	if data.To != "" {
 		t, err := domain.ParseDate(data.To)
 		if err != nil {
-			problems.Add("to", domain.DateFormatMessage("结束日期"))
+			problems.Add("to", domain.DateFormatMessage("结束日期", data.To))
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}

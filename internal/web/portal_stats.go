@@ -40,7 +40,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if to != "" {
 		t, err := domain.ParseDate(to)
 		if err != nil {
-			problems.Add("to", domain.DateFormatMessage("结束日期"))
+			problems.Add("to", domain.DateFormatMessage("结束日期", to))
 		} else {
 			p.To = t
 		}
@@ -48,7 +48,7 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	if from != "" {
 		t, err := domain.ParseDate(from)
 		if err != nil {
-			problems.Add("from", domain.DateFormatMessage("开始日期"))
+			problems.Add("from", domain.DateFormatMessage("开始日期", from))
 		} else {
 			p.From = t
 		}
@@ -57,6 +57,8 @@ func (s *Server) portalStatsPeriod(r *http.Request) (stats.Period, string, strin
 	}
 	if p.To.Before(p.From) {
 		problems.Add("to", "结束日期不能早于开始日期。")
+	} else if p.TooLong() {
+		problems.Add("from", stats.PeriodTooLongMessage)
 	}
 	return p, domain.FormatDate(p.From), domain.FormatDate(p.To), problems.Err()
 }

@@ -39,7 +39,7 @@ func formDate(r *http.Request, name, label string) (time.Time, error) {
 	}
 	t, err := domain.ParseDate(v)
 	if err != nil {
-		return t, &domain.Error{Kind: domain.KindInvalid, Message: domain.DateFormatMessage(label), Fields: map[string]string{name: "请按 2026-10-01 的格式填写。"}}
+		return t, &domain.Error{Kind: domain.KindInvalid, Message: domain.DateFormatMessage(label, v), Fields: map[string]string{name: domain.DateFormatMessage(label, v)}}
 	}
 	return t, nil
 }

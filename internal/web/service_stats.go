@@ -43,7 +43,7 @@ func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	if v := r.URL.Query().Get("to"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("to", domain.DateFormatMessage("结束日期"))
+			problems.Add("to", domain.DateFormatMessage("结束日期", v))
 		} else {
 			p.To = t
 		}
@@ -51,7 +51,7 @@ func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	if v := r.URL.Query().Get("from"); v != "" {
 		t, err := domain.ParseDate(v)
 		if err != nil {
-			problems.Add("from", domain.DateFormatMessage("开始日期"))
+			problems.Add("from", domain.DateFormatMessage("开始日期", v))
 		} else {
 			p.From = t
 		}
@@ -59,8 +59,8 @@ func (s *Server) statsPeriod(r *http.Request) (stats.Period, error) {
 	if len(problems) == 0 {
 		if p.To.Before(p.From) {
 			problems.Add("to", "结束日期不能早于开始日期。")
-		} else if p.To.Sub(p.From) > 3*366*24*time.Hour {
-			problems.Add("from", "统计期间最长三年。")
+		} else if p.TooLong() {
+			problems.Add("from", stats.PeriodTooLongMessage)
 		}
 	}
 	return p, problems.Err()

@@ -58,7 +58,7 @@ func (d *Day) Validate() error {
 	d.Name = domain.CleanLine(d.Name)
 	p := domain.Problems{}
 	if _, err := domain.ParseDate(d.Date); err != nil {
-		p.Add("date", domain.DateFormatMessage("日期"))
+		p.Add("date", domain.DateFormatMessage("日期", d.Date))
 	}
 	if d.Kind != Off && d.Kind != Work {
 		p.Add("kind", "请选择“放假”或“调休上班”。")
