@@ -77,8 +77,8 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCaseList(w, r, "工单", "/admin/cases", f)
 }
 
-// caseListScope checks the state, channel, category and page of the case list's form and reads
-// the filters the dashboard's links add to it: the registration days from and to (inclusive,
+// caseListScope checks the state, channel, category and page of the case list's form. It also
+// reads the filters the dashboard's links add: the registration days from and to (inclusive,
 // Beijing time), the lead unit, the registering village, and the solved, counted and reached
 // filters of caseScopeTexts.
 func caseListScope(q url.Values, f *store.CaseFilter) error {

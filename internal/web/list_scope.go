@@ -44,8 +44,8 @@ func periodParams(q url.Values, p domain.Problems) (start, end time.Time) {
 	return start, end
 }
 
-// pageParam checks the page number of a list. pageNumber still reads it, but a value it would
-// quietly replace by the first page is a problem under "page".
+// pageParam adds a problem under "page" when the page number of a list is not an integer from 1
+// to maxPageNumber. Without this check, pageNumber would show the first page instead.
 func pageParam(q url.Values, p domain.Problems) {
 	v := q.Get("page")
 	if v == "" {
