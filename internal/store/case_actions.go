@@ -383,6 +383,9 @@ func (db *DB) dispatch(ctx context.Context, tx *sql.Tx, c *Case, orgs map[int64]
 	}
 	if lead == 0 || !valid(lead) {
 		msg := "请选择主办单位。"
+		if o, ok := orgs[lead]; ok && (o.Kind == domain.OrgTown || o.Kind == domain.OrgCounty) {
+			msg = "主办单位须是成员单位或村（社区），不能是镇本身。"
+		}
 		if c.Local {
 			msg = "就地化解的纠纷只能交给本村（社区）的组织办理；需要镇里办理的，请先上报。"
 		}

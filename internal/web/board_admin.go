@@ -61,6 +61,11 @@ func (s *Server) boardQueueScope(r *http.Request, f *store.PostFilter) (listScop
 	q := r.URL.Query()
 	p := domain.Problems{}
 	scope := listScope{Base: "/admin/board?status=all"}
+	switch f.Status {
+	case "", board.Pending, board.Published, board.Private, board.Rejected:
+	default:
+		p.Add("status", "状态应为 all、pending、published、private 或 rejected。")
+	}
 	if v := q.Get("kind"); v != "" {
 		f.Kind = board.Kind(v)
 		if !f.Kind.Valid() {
@@ -69,6 +74,7 @@ func (s *Server) boardQueueScope(r *http.Request, f *store.PostFilter) (listScop
 		scope.Params = append(scope.Params, scopeParam{Name: "kind", Label: "类别", Value: f.Kind.Label()})
 	}
 	f.From, f.To = periodParams(q, p)
+	pageParam(q, p)
 	scope.Params = append(scope.Params, periodScope(q, "留言日期")...)
 	if f.Unanswered && !f.To.IsZero() {
 		// As on the dashboard, a post counts as unanswered when no answer came by the end of

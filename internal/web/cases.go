@@ -77,26 +77,23 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCaseList(w, r, "工单", "/admin/cases", f)
 }
 
-// caseListScope reads the filters the dashboard's links add to the case list: the registration
-// days from and to (inclusive, Beijing time), the lead unit, the registering village, and the
-// solved, counted and reached filters of caseScopeTexts.
+// caseListScope checks the state, channel, category and page of the case list's form. It also
+// reads the filters the dashboard's links add: the registration days from and to (inclusive,
+// Beijing time), the lead unit, the registering village, and the solved, counted and reached
+// filters of caseScopeTexts.
 func caseListScope(q url.Values, f *store.CaseFilter) error {
 	p := domain.Problems{}
-	if v := q.Get("from"); v != "" {
-		t, err := domain.ParseDate(v)
-		if err != nil {
-			p.Add("from", domain.DateFormatMessage("开始日期", v))
-		}
-		f.From = t
+	if f.State != "" && !f.State.Valid() {
+		p.Add("state", "状态筛选有误，请从列表中选择。")
 	}
-	if v := q.Get("to"); v != "" {
-		t, err := domain.ParseDate(v)
-		if err != nil {
-			p.Add("to", domain.DateFormatMessage("结束日期", v))
-		} else {
-			f.To = t.AddDate(0, 0, 1)
-		}
+	if f.Channel != "" && !f.Channel.Valid() {
+		p.Add("channel", "渠道筛选有误，请从列表中选择。")
 	}
+	if f.Category != "" && !f.Category.Valid() {
+		p.Add("category", "类别筛选有误，请从列表中选择。")
+	}
+	pageParam(q, p)
+	f.From, f.To = periodParams(q, p)
 	for _, k := range []struct {
 		name, label string
 		dst         *int64

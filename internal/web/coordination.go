@@ -12,6 +12,14 @@ func (s *Server) coordinationList(w http.ResponseWriter, r *http.Request) error 
 	q := r.URL.Query()
 	f := store.CaseFilter{Channel: casework.ChannelCoordination, State: casework.State(q.Get("state")), Overdue: q.Get("overdue") == "1",
 		Search: domain.TruncateChars(q.Get("q"), 40), Page: store.Page{Number: pageNumber(r), Size: 20}}
+	p := domain.Problems{}
+	if f.State != "" && !f.State.Valid() {
+		p.Add("state", "状态筛选有误，请从列表中选择。")
+	}
+	pageParam(q, p)
+	if err := filterErr(p); err != nil {
+		return err
+	}
 	return s.renderCaseList(w, r, "协调事项", "/admin/coordination", f)
 }
 

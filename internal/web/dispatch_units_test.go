@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"pingan/internal/casework"
 	"pingan/internal/store"
 	"pingan/internal/store/storetest"
 )
@@ -40,7 +42,7 @@ func TestDispatchOffersNoTownAsLead(t *testing.T) {
 		if status != http.StatusUnprocessableEntity {
 			t.Errorf("town as lead: status %d, want 422", status)
 		}
-		if !strings.Contains(body, "请选择主办单位。") {
+		if !strings.Contains(body, "主办单位须是成员单位或村（社区），不能是镇本身。") {
 			t.Errorf("town as lead: page lacks the message")
 		}
 		form.Set("lead_org_id", itoa(h.town.Orgs["生态环境办"]))
@@ -50,6 +52,25 @@ func TestDispatchOffersNoTownAsLead(t *testing.T) {
 		}
 		if n, _, err := h.db.ListCases(t.Context(), h.actorOf("dispatcher"), store.CaseFilter{Search: "汛期河道清障"}); err != nil || len(n) != 0 {
 			t.Errorf("rejected coordination matters stored: %d, %v", len(n), err)
+		}
+
+		// A hand-made dispatch of a registered case to the town gets the same message.
+		reg, err := h.db.RegisterCase(t.Context(), h.actorOf("dispatcher"), store.NewCase{Channel: casework.ChannelPhone,
+			Category: casework.CategoryEnvironment, Title: "村口垃圾堆放多日无人清运", Body: "村口垃圾堆放多日，气味很大，请尽快清运。",
+			Citizen: store.Citizen{Name: "王建国", Phone: "13905712345"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		caseID := reg.ID
+		status, body = h.post(c, "/admin/cases/"+itoa(caseID)+"/action", url.Values{"action": {"dispatch"}, "lead_org_id": {town}})
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("case dispatched to the town: status %d, want 422", status)
+		}
+		if !strings.Contains(body, "主办单位须是成员单位或村（社区），不能是镇本身。") {
+			t.Errorf("case dispatched to the town: page lacks the message")
+		}
+		if after, err := h.db.GetCase(t.Context(), h.actorOf("dispatcher"), caseID, false); err != nil || after.State != casework.Registered {
+			t.Errorf("case after a rejected dispatch: state %s, %v; want registered", after.State, err)
 		}
 	})
 }

@@ -57,7 +57,11 @@ func infoReportScope(q url.Values, own bool, f *store.InfoReportFilter) (listSco
 	default:
 		p.Add("status", "状态应为 submitted、adopted 或 declined。")
 	}
+	if f.Category != "" && !f.Category.Valid() {
+		p.Add("category", "类别筛选有误，请从列表中选择。")
+	}
 	f.From, f.To = periodParams(q, p)
+	pageParam(q, p)
 	scope.Params = periodScope(q, "上报日期")
 	return scope, filterErr(p)
 }

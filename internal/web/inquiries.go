@@ -24,7 +24,13 @@ func (s *Server) inquiryList(w http.ResponseWriter, r *http.Request, asked bool)
 	q := r.URL.Query()
 	f := store.InquiryFilter{Asked: asked, Status: domain.InquiryStatus(q.Get("status")), Query: domain.CleanLine(q.Get("q"))}
 	p := domain.Problems{}
+	switch f.Status {
+	case "", domain.InquiryOpen, domain.InquiryAnswered:
+	default:
+		p.Add("status", "状态应为 open（待答复）或 answered（已答复）。")
+	}
 	f.From, f.To = periodParams(q, p)
+	pageParam(q, p)
 	if err := filterErr(p); err != nil {
 		return err
 	}

@@ -44,6 +44,18 @@ func periodParams(q url.Values, p domain.Problems) (start, end time.Time) {
 	return start, end
 }
 
+// pageParam adds a problem under "page" when the page number of a list is not an integer from 1
+// to maxPageNumber. Without this check, pageNumber would show the first page instead.
+func pageParam(q url.Values, p domain.Problems) {
+	v := q.Get("page")
+	if v == "" {
+		return
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxPageNumber {
+		p.Add("page", "页码应为 1 到 "+strconv.Itoa(maxPageNumber)+" 之间的整数。")
+	}
+}
+
 // periodScope returns the shown filters of from and to, with label naming the date they limit
 // (for example 发布日期).
 func periodScope(q url.Values, label string) []scopeParam {
@@ -64,6 +76,9 @@ func (s *Server) articleListScope(r *http.Request, area articleArea, f *store.Ar
 	q := r.URL.Query()
 	p := domain.Problems{}
 	scope := listScope{Base: area.Base}
+	if v := q.Get("status"); v != "" && domain.ArticleStatus(v).Label() == "" {
+		p.Add("status", "状态筛选有误，请从列表中选择。")
+	}
 	if v := q.Get("source"); v != "" {
 		k := domain.SourceKind(v)
 		label := k.Label()
@@ -98,6 +113,7 @@ func (s *Server) articleListScope(r *http.Request, area articleArea, f *store.Ar
 		p.Add("by", "日期类型应为 published（发布日期）或 submitted（投稿日期）。")
 	}
 	f.From, f.To = periodParams(q, p)
+	pageParam(q, p)
 	scope.Params = append(scope.Params, periodScope(q, dateLabel)...)
 	return scope, filterErr(p)
 }

@@ -49,6 +49,7 @@ func (s *Server) noticeSent(w http.ResponseWriter, r *http.Request) error {
 	f := store.NoticeFilter{Query: domain.CleanLine(q.Get("q"))}
 	p := domain.Problems{}
 	f.From, f.To = periodParams(q, p)
+	pageParam(q, p)
 	if err := filterErr(p); err != nil {
 		return err
 	}

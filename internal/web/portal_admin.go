@@ -146,7 +146,9 @@ func (s *Server) articleNew(area articleArea) handlerFunc {
 
 // articleFromForm reads the article form, stores its new cover and attachments, and returns the
 // article to save. File problems come back as KindInvalid errors with the article as typed.
-func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area articleArea) (domain.Article, error) {
+// storedPublishAt is the publish time the article already has (zero for a new article): the form
+// shows it again, so it is accepted unchanged even when it lies in the past.
+func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area articleArea, storedPublishAt time.Time) (domain.Article, error) {
 	var a domain.Article
 	if err := upload.ParseForm(w, r, maxArticleRequest); err != nil {
 		return a, err
@@ -172,12 +174,8 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 		a.CoverFileID = 0
 	}
 	p := domain.Problems{}
-	if v := form.Get("publish_at"); v != "" && !area.Contribute {
-		t, err := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
-		if err != nil {
-			p.Add("publish_at", domain.DateTimeFormatMessage("发布时间", v))
-		}
-		a.PublishAt = t
+	if !area.Contribute {
+		a.PublishAt = parsePublishAt(p, form.Get("publish_at"), s.db.Now(), storedPublishAt)
 	}
 	raw := form.Get("body")
 	if pending := countLocalImages(raw); pending > 0 {
@@ -249,7 +247,7 @@ func countLocalImages(body string) int {
 
 func (s *Server) articleCreate(area articleArea) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		a, err := s.articleFromForm(w, r, area)
+		a, err := s.articleFromForm(w, r, area, time.Time{})
 		if err == nil {
 			var id int64
 			id, err = s.db.CreateArticle(r.Context(), s.actor(r), a)
@@ -299,10 +297,11 @@ func (s *Server) articleUpdate(area articleArea) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if _, err := s.db.GetArticle(r.Context(), s.actor(r), id); err != nil {
+		cur, err := s.db.GetArticle(r.Context(), s.actor(r), id)
+		if err != nil {
 			return err
 		}
-		a, err := s.articleFromForm(w, r, area)
+		a, err := s.articleFromForm(w, r, area, cur.PublishAt)
 		a.ID = id
 		if err == nil {
 			if err = s.db.UpdateArticle(r.Context(), s.actor(r), a); err == nil {
@@ -395,6 +394,31 @@ func (s *Server) articleAttachment(w http.ResponseWriter, r *http.Request) error
 	return s.servePrivateFile(w, r, f)
 }
 
+// publishAtLeeway is how far before now a typed publish time may lie and still count as "now":
+// the minute-precision field and the time spent on the page would otherwise reject a time the
+// editor typed as the current minute.
+const publishAtLeeway = 5 * time.Minute
+
+// parsePublishAt reads the 发布时间 field of the article form and the publish step. A blank value
+// returns the zero time, which publishes at once; a future time schedules the article. A malformed
+// value or a time more than publishAtLeeway before now adds a problem for publish_at, so that an
+// article is never backdated. The exception is stored, the article's current publish time, which
+// the edit form shows again and which may be kept as it is.
+func parsePublishAt(p domain.Problems, value string, now, stored time.Time) time.Time {
+	if value == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", value, domain.Shanghai)
+	if err != nil {
+		p.Add("publish_at", domain.DateTimeFormatMessage("发布时间", value))
+		return time.Time{}
+	}
+	if t.Before(now.Add(-publishAtLeeway)) && !t.Equal(stored.Truncate(time.Minute)) {
+		p.Add("publish_at", "发布时间不能早于现在；要立即发布请留空。")
+	}
+	return t
+}
+
 var stepDone = map[domain.ArticleAction]string{
 	domain.ActionSubmit: "已提交审核。", domain.ActionReturn: "已退回，投稿单位会看到退回理由。",
 	domain.ActionPublish: "已发布。", domain.ActionWithdraw: "已撤稿，公众页面不再显示。",
@@ -407,14 +431,10 @@ func (s *Server) articleStep(area articleArea, action domain.ArticleAction) hand
 			return err
 		}
 		in := store.StepInput{Action: action, Reason: r.PostFormValue("reason"), Confirmed: r.PostFormValue("confirmed") == "1"}
-		if v := r.PostFormValue("publish_at"); v != "" {
-			t, perr := time.ParseInLocation("2006-01-02T15:04", v, domain.Shanghai)
-			if perr != nil {
-				p := domain.Problems{}
-				p.Add("publish_at", domain.DateTimeFormatMessage("发布时间", v))
-				return s.renderArticleDetail(w, r, area, id, http.StatusUnprocessableEntity, p.Err())
-			}
-			in.PublishAt = t
+		p := domain.Problems{}
+		in.PublishAt = parsePublishAt(p, r.PostFormValue("publish_at"), s.db.Now(), time.Time{})
+		if err := p.Err(); err != nil {
+			return s.renderArticleDetail(w, r, area, id, http.StatusUnprocessableEntity, err)
 		}
 		err = s.db.ArticleStep(r.Context(), s.actor(r), id, in)
 		if k := domain.ErrorKind(err); k == domain.KindInvalid || k == domain.KindConflict {

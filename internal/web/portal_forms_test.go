@@ -85,6 +85,79 @@ func TestScheduledPublishFlash(t *testing.T) {
 	})
 }
 
+// TestPublishTimeInPastRejected checks that neither the publish step nor the article form
+// backdates an article, while a blank publish time still publishes at once.
+func TestPublishTimeInPastRejected(t *testing.T) {
+	const pastMessage = "发布时间不能早于现在；要立即发布请留空。"
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		site := newDemoSite(t, db)
+		id, _ := site.contributionAttachment(t)
+		editor := site.signIn(t, "editor")
+		actor := domain.Actor{TownID: site.town.TownID, Roles: []domain.Role{domain.RoleEditor}}
+		path := fmt.Sprintf("%s/admin/articles/%d", site.ts.URL, id)
+
+		status, page, _ := postForm(t, editor, path+"/publish", url.Values{"confirmed": {"1"}, "publish_at": {"2020-01-01T10:00"}})
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("publish with a past time: status %d, want 422", status)
+		}
+		if n := strings.Count(page, pastMessage); n != 1 {
+			t.Errorf("review page shows the past publish time message %d times, want once", n)
+		}
+		a, err := db.GetArticle(context.Background(), actor, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status != domain.StatusSubmitted || !a.PublishAt.IsZero() {
+			t.Errorf("after a rejected publish: status %s, publish time %v; want submitted with no publish time", a.Status, a.PublishAt)
+		}
+
+		// The article form rejects the same time and creates no article.
+		form := url.Values{"column_id": {columnValue(t, db, site, "工作动态")}, "title": {"镇里召开防汛工作会议"},
+			"source_kind": {string(domain.SourceOriginal)}, "body": {"<p>会议部署了防汛工作。</p>"}, "publish_at": {"2020-01-01T10:00"}}
+		status, page = postMultipart(t, editor, site.ts.URL+"/admin/articles", form, nil)
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("article form with a past publish time: status %d, want 422", status)
+		}
+		if !strings.Contains(page, pastMessage) {
+			t.Errorf("article form lacks %q", pastMessage)
+		}
+		var stored int
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM articles WHERE title = '镇里召开防汛工作会议'`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if stored != 0 {
+			t.Errorf("article form with a past publish time stored %d articles, want none", stored)
+		}
+
+		// A future time on the form is kept; a blank time on the publish step publishes now.
+		future := time.Now().In(domain.Shanghai).AddDate(0, 0, 2).Truncate(time.Hour)
+		form.Set("publish_at", future.Format("2006-01-02T15:04"))
+		if status, _ = postMultipart(t, editor, site.ts.URL+"/admin/articles", form, nil); status != http.StatusSeeOther {
+			t.Errorf("article form with a future publish time: status %d, want 303", status)
+		}
+		var scheduledID int64
+		if err := db.SQL().QueryRow(`SELECT id FROM articles WHERE title = '镇里召开防汛工作会议'`).Scan(&scheduledID); err != nil {
+			t.Fatal(err)
+		}
+		if a, err = db.GetArticle(context.Background(), actor, scheduledID); err != nil {
+			t.Fatal(err)
+		}
+		if !a.PublishAt.Equal(future) {
+			t.Errorf("article form stored publish time %v, want %v", a.PublishAt, future)
+		}
+		status, _, _ = postForm(t, editor, path+"/publish", url.Values{"confirmed": {"1"}, "publish_at": {""}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("publish with a blank time: status %d, want 303", status)
+		}
+		if a, err = db.GetArticle(context.Background(), actor, id); err != nil {
+			t.Fatal(err)
+		}
+		if a.Status != domain.StatusPublished || time.Since(a.PublishAt) > time.Hour {
+			t.Errorf("after publishing with a blank time: status %s, publish time %v; want published now", a.Status, a.PublishAt)
+		}
+	})
+}
+
 // footerLink returns the address of the link with the given text on page, with HTML entities undone.
 func footerLink(t *testing.T, page, text string) string {
 	t.Helper()

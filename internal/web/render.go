@@ -249,10 +249,13 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// maxPageNumber is the highest page number a list accepts.
+const maxPageNumber = 1_000_000
+
 // pageNumber reads the page query parameter; anything but a positive number means page 1.
 func pageNumber(r *http.Request) int {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || n < 1 || n > 1_000_000 {
+	if err != nil || n < 1 || n > maxPageNumber {
 		return 1
 	}
 	return n
