@@ -407,14 +407,11 @@ func (db *DB) ListAccounts(ctx context.Context, actor domain.Actor, f AccountFil
 		add("a.disabled = ?", *f.Disabled)
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+accountFrom+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*)`+accountFrom+cond, args, &f.Page)
+	if err != nil {
 		return nil, 0, err
 	}
-	f.Page = f.Page.Normalize(total)
-	args = append(args, f.Page.Size, f.Page.Offset())
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+accountColumns+accountFrom+cond+
-		fmt.Sprintf(` ORDER BY o.sort_order, o.id, a.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+accountColumns+accountFrom+cond+` ORDER BY o.sort_order, o.id, a.id`+limit, args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -479,14 +479,12 @@ func (db *DB) ListArticles(ctx context.Context, actor domain.Actor, f ArticleFil
 	}
 	where = append(where, db.articleScopeConds(f, &args)...)
 	cond := " WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM articles a`+cond, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	list, err := db.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+cond+
-		fmt.Sprintf(` ORDER BY a.updated_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		` ORDER BY a.updated_at DESC, a.id DESC`+limit, args...)
 	return list, total, err
 }
 

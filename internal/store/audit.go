@@ -86,14 +86,12 @@ func (db *DB) auditWhere(actor domain.Actor, f domain.AuditFilter) (string, []an
 // ListAudit returns one page of the actor's town's audit trail, newest first, and the total.
 func (db *DB) ListAudit(ctx context.Context, actor domain.Actor, f domain.AuditFilter, page Page) ([]domain.AuditEntry, int, error) {
 	cond, args := db.auditWhere(actor, f)
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM audit_log`+cond, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	out, err := db.queryAudit(ctx, `SELECT id, COALESCE(town_id, 0), at, COALESCE(actor_id, 0), actor_name, ip, action, object_type, object_id, outcome, detail
-		FROM audit_log`+cond+fmt.Sprintf(` ORDER BY at DESC, id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		FROM audit_log`+cond+` ORDER BY at DESC, id DESC`+limit, args...)
 	return out, total, err
 }
 

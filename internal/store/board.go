@@ -289,14 +289,12 @@ func (db *DB) ListPublicPosts(ctx context.Context, townID int64, f PostFilter) (
 }
 
 func (db *DB) listPosts(ctx context.Context, where string, args []any, page Page, reveal bool) ([]BoardPost, int, error) {
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM board_posts p`+where, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM board_posts p`+where, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+postColumns+postFrom+where+
-		fmt.Sprintf(` ORDER BY p.created_at DESC, p.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		` ORDER BY p.created_at DESC, p.id DESC`+limit, args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -711,14 +711,11 @@ func (db *DB) ListCases(ctx context.Context, actor domain.Actor, f CaseFilter) (
 		ph := fmt.Sprintf("$%d", len(args))
 		where += " AND (" + db.dialect.containsFold("c.number", ph) + " OR " + db.dialect.containsFold("c.title", ph) + ")"
 	}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+where, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM cases c`+where, args, &f.Page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page := f.Page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+where+
-		fmt.Sprintf(` ORDER BY c.registered_at DESC, c.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+where+` ORDER BY c.registered_at DESC, c.id DESC`+limit, args...)
 	if err != nil {
 		return nil, 0, err
 	}

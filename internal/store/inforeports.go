@@ -123,14 +123,12 @@ func (db *DB) ListInfoReports(ctx context.Context, actor domain.Actor, f InfoRep
 		where = append(where, "("+db.dialect.containsFold("r.title", ph)+" OR "+db.dialect.containsFold("r.body", ph)+")")
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+infoReportFrom+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*)`+infoReportFrom+cond, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+infoReportColumns+infoReportFrom+cond+
-		fmt.Sprintf(` ORDER BY r.created_at DESC, r.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		` ORDER BY r.created_at DESC, r.id DESC`+limit, args...)
 	if err != nil {
 		return nil, 0, err
 	}

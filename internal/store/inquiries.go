@@ -153,14 +153,12 @@ func (db *DB) ListInquiries(ctx context.Context, actor domain.Actor, f InquiryFi
 			" OR "+db.dialect.containsFold("q.answer", ph)+")")
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+inquiryFrom+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*)`+inquiryFrom+cond, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	list, err := db.queryInquiries(ctx, `SELECT `+inquiryColumns+inquiryFrom+cond+
-		fmt.Sprintf(` ORDER BY q.created_at DESC, q.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		` ORDER BY q.created_at DESC, q.id DESC`+limit, args...)
 	return list, total, err
 }
 
@@ -350,14 +348,12 @@ func (db *DB) ListFAQ(ctx context.Context, townID int64, query string, page Page
 		args = append(args, escapeLike(domain.TruncateChars(s, 50)))
 		cond += ` AND (` + db.dialect.containsFold("faq_question", "$2") + ` OR ` + db.dialect.containsFold("faq_answer", "$2") + `)`
 	}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM inquiries`+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM inquiries`+cond, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, faq_question, faq_answer, faq_published_at FROM inquiries`+cond+
-		fmt.Sprintf(` ORDER BY faq_published_at DESC, id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		` ORDER BY faq_published_at DESC, id DESC`+limit, args...)
 	if err != nil {
 		return nil, 0, err
 	}

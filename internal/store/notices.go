@@ -126,16 +126,13 @@ func (db *DB) ListReceivedNotices(ctx context.Context, actor domain.Actor, f Not
 	from := noticeFrom + ` JOIN notice_recipients r ON r.notice_id = n.id AND r.org_id = $1
 		LEFT JOIN notice_reads nr ON nr.notice_id = n.id AND nr.account_id = $2 AND nr.org_id = $1`
 
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+from+where, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*)`+from+where, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+noticeColumns+`, nr.read_at,
 		(SELECT COUNT(*) FROM notice_feedback fb WHERE fb.notice_id = n.id AND fb.org_id = $1)`+from+where+
-		fmt.Sprintf(` ORDER BY n.issued_at DESC, n.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		` ORDER BY n.issued_at DESC, n.id DESC`+limit, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -184,18 +181,15 @@ func (db *DB) ListSentNotices(ctx context.Context, actor domain.Actor, f NoticeF
 		where += fmt.Sprintf(` AND n.issued_at < $%d`, len(args))
 	}
 
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+noticeFrom+where, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*)`+noticeFrom+where, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+noticeColumns+`,
 		(SELECT COUNT(*) FROM notice_recipients r WHERE r.notice_id = n.id),
 		(SELECT COUNT(*) FROM notice_recipients r WHERE r.notice_id = n.id AND r.first_read_at IS NOT NULL),
 		(SELECT COUNT(*) FROM notice_recipients r WHERE r.notice_id = n.id AND r.feedback_at IS NOT NULL)`+noticeFrom+where+
-		fmt.Sprintf(` ORDER BY n.issued_at DESC, n.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		` ORDER BY n.issued_at DESC, n.id DESC`+limit, args...)
 	if err != nil {
 		return nil, 0, err
 	}

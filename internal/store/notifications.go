@@ -171,13 +171,12 @@ func (db *DB) queryNotifications(ctx context.Context, query string, args ...any)
 // ListNotifications returns one page of the actor's own notifications, newest first by creation
 // time, and the total. Seq breaks ties only: imported or back-dated rows need not arrive in order.
 func (db *DB) ListNotifications(ctx context.Context, actor domain.Actor, page Page) ([]domain.Notification, int, error) {
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = $1`, actor.AccountID).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = $1`, []any{actor.AccountID}, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
 	list, err := db.queryNotifications(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE account_id = $1
-		ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3`, actor.AccountID, page.Size, page.Offset())
+		ORDER BY created_at DESC, seq DESC`+limit, args...)
 	return list, total, err
 }
 

@@ -23,13 +23,12 @@ func publicCond(ph string) string {
 // repeat nor drop articles that share a publish time. Past-the-end page numbers give the last page.
 func (db *DB) PublicArticles(ctx context.Context, townID, columnID int64, page Page, now time.Time) ([]domain.Article, int, Page, error) {
 	cond, args := publicScope(townID, columnID, now)
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM articles a`+cond, args, &page)
+	if err != nil {
 		return nil, 0, page, err
 	}
-	page = page.Normalize(total)
 	list, err := db.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+cond+
-		` ORDER BY a.pinned DESC, a.publish_at DESC, a.id DESC LIMIT $4 OFFSET $5`, append(args, page.Size, page.Offset())...)
+		` ORDER BY a.pinned DESC, a.publish_at DESC, a.id DESC`+limit, args...)
 	return list, total, page, err
 }
 
@@ -437,12 +436,11 @@ func (db *DB) AddArticleViewsTx(ctx context.Context, tx *sql.Tx, day string, vie
 func (db *DB) TopicArticles(ctx context.Context, townID, topicID int64, page Page, now time.Time) ([]domain.Article, int, Page, error) {
 	cond := ` WHERE a.town_id = $1 AND ` + publicCond("$2") + ` AND a.id IN (SELECT article_id FROM article_topics WHERE topic_id = $3)`
 	args := []any{townID, now.UTC(), topicID}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM articles a`+cond, args, &page)
+	if err != nil {
 		return nil, 0, page, err
 	}
-	page = page.Normalize(total)
 	list, err := db.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+cond+
-		` ORDER BY a.publish_at DESC, a.id DESC LIMIT $4 OFFSET $5`, append(args, page.Size, page.Offset())...)
+		` ORDER BY a.publish_at DESC, a.id DESC`+limit, args...)
 	return list, total, page, err
 }

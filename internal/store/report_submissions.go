@@ -49,14 +49,13 @@ func (db *DB) querySubmissions(ctx context.Context, where string, args ...any) (
 // ListOwnSubmissions returns one page of the reports of the actor's organization, the newest
 // periods first, and the total.
 func (db *DB) ListOwnSubmissions(ctx context.Context, actor domain.Actor, page Page) ([]domain.ReportSubmission, int, error) {
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_submissions WHERE org_id = $1 AND town_id = $2`,
-		actor.OrgID, actor.TownID).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*) FROM report_submissions WHERE org_id = $1 AND town_id = $2`,
+		[]any{actor.OrgID, actor.TownID}, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	list, err := db.querySubmissions(ctx, ` WHERE s.org_id = $1 AND s.town_id = $2 ORDER BY s.period_start DESC, s.due_at DESC, s.id DESC
-		LIMIT $3 OFFSET $4`, actor.OrgID, actor.TownID, page.Size, page.Offset())
+	list, err := db.querySubmissions(ctx, ` WHERE s.org_id = $1 AND s.town_id = $2 ORDER BY s.period_start DESC, s.due_at DESC, s.id DESC`+limit,
+		args...)
 	return list, total, err
 }
 

@@ -476,13 +476,11 @@ func (db *DB) SearchMessages(ctx context.Context, actor domain.Actor, query stri
 	cond := ` FROM wg_messages m JOIN wg_channels c ON c.id = m.channel_id WHERE ` + channelVisible(actor, "$2", "$3") + ` AND m.town_id = $3 AND ` +
 		db.dialect.containsFold("m.body", "$1")
 	args := []any{escapeLike(domain.TruncateChars(query, 50)), actor.AccountID, actor.TownID}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+cond, args...).Scan(&total); err != nil {
+	total, limit, args, err := db.countPage(ctx, `SELECT COUNT(*)`+cond, args, &page)
+	if err != nil {
 		return nil, 0, err
 	}
-	page = page.Normalize(total)
-	args = append(args, page.Size, page.Offset())
-	list, err := db.queryMessages(ctx, `SELECT `+messageColumns+cond+` ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5`, args...)
+	list, err := db.queryMessages(ctx, `SELECT `+messageColumns+cond+` ORDER BY m.created_at DESC, m.id DESC`+limit, args...)
 	return list, total, err
 }
 
