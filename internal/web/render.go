@@ -58,7 +58,6 @@ var templateFuncs = template.FuncMap{
 	"kindLabel":    func(k domain.OrgKind) string { return k.Label() },
 	"actionLabel":  domain.ActionLabel,
 	"outcomeLabel": domain.OutcomeLabel,
-	"objectLabel":  domain.ObjectTypeLabel,
 	"add":          func(a, b int) int { return a + b },
 	"indent":       func(depth int) string { return strings.Repeat("　", depth) },
 	"can":          func(a *domain.Account, p string) bool { return a != nil && a.Can(domain.Permission(p)) },
