@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// SiteErrorStatus is where a report of an error on the site (网站纠错) stands.
+// SiteErrorStatus is the handling state of a report of an error on the site (网站纠错).
 type SiteErrorStatus string
 
 const (

@@ -26,9 +26,9 @@ type boardQueuePage struct {
 	SeesCases bool
 }
 
-// seesBoardCases reports whether the actor may open every case made from a post: only the
-// center's case scope covers the whole town. A moderator without it sees the number only.
-func seesBoardCases(actor domain.Actor) bool {
+// mayOpenBoardCases reports whether the actor may open every case made from a post, because only
+// the center's case scope covers the whole town. A moderator without it gets the number only.
+func mayOpenBoardCases(actor domain.Actor) bool {
 	return actor.Can(domain.PermCasesView) && actor.Can(domain.PermCasesDispatch)
 }
 
@@ -51,7 +51,7 @@ func (s *Server) boardQueue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/board/queue", &boardQueuePage{Page: Page{Title: "留言审核"}, Posts: posts, Status: status, Unanswered: unanswered,
-		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Scope: scope, Pager: newPager(r, pageNumber(r), 20, total), SeesCases: seesBoardCases(s.actor(r))})
+		Statuses: []board.Status{board.Pending, board.Published, board.Private, board.Rejected}, Scope: scope, Pager: newPager(r, pageNumber(r), 20, total), SeesCases: mayOpenBoardCases(s.actor(r))})
 }
 
 // boardQueueScope reads the filters the dashboard's links add to the message-board queue: the
@@ -149,7 +149,7 @@ func (s *Server) boardStaffPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin/board/post", &boardStaffPage{Page: Page{Title: "留言详情"}, Post: p,
-		Categories: casework.Categories, CanCase: actor.Can(domain.PermCasesDispatch), SeesCases: seesBoardCases(actor)})
+		Categories: casework.Categories, CanCase: actor.Can(domain.PermCasesDispatch), SeesCases: mayOpenBoardCases(actor)})
 }
 
 func (s *Server) boardModerate(w http.ResponseWriter, r *http.Request) error {

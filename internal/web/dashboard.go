@@ -94,7 +94,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 	town := s.actor(r).TownID
 	data.Previous = stats.Previous(p)
 	months := stats.Months(p)
-	// The period, the previous period and the monthly counts are independent reads; running
+	// The period, the previous period and the monthly counts are independent reads, so running
 	// them side by side shortens the request when the database has idle cores.
 	var cur, prev stats.Figures
 	var monthly []stats.Figures
@@ -228,9 +228,9 @@ func (s *Server) dashboardReport(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "admin/dashboard_report", data)
 }
 
-// exportValue is a figure as an .xlsx cell value: a number for counts and averages, so that a
-// spreadsheet can compute with them, and the shown percentage text for rates; "—" when the
-// figure is missing or has no data.
+// exportValue returns a figure as an .xlsx cell value. Counts and averages are numbers, so that a
+// spreadsheet can compute with them, and rates are the percentage text the page shows. A missing
+// figure or one without data is "—".
 func exportValue(f stats.Figure, figs stats.Figures) any {
 	v, ok := stats.Number(figs, f.Key)
 	switch {

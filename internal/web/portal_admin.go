@@ -209,7 +209,7 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 		a.AttachmentIDs = append(a.AttachmentIDs, rec.ID)
 	}
 
-	// The store validates the article again when it saves it; checking a copy here reports the
+	// The store validates the article again when it saves it. Checking a copy here reports the
 	// field problems together with the problems of the form and its files.
 	if len(p) > 0 {
 		check := a
@@ -220,8 +220,8 @@ func (s *Server) articleFromForm(w http.ResponseWriter, r *http.Request, area ar
 	return a, p.Err()
 }
 
-// addUploadProblem records an invalid upload as a problem of field and returns nil; it returns
-// any other error, such as a failed write, for the caller to pass on.
+// addUploadProblem records an invalid upload as a problem of field and returns nil. Any other
+// error, such as a failed write, is returned for the caller to pass on.
 func addUploadProblem(p domain.Problems, err error, field string) error {
 	if err == nil {
 		return nil

@@ -56,7 +56,7 @@ func (s *Server) renderSiteErrorForm(w http.ResponseWriter, r *http.Request, sta
 
 // reportErrorSubmit stores a visitor's report. As on the message board, the fields are checked
 // before the captcha is spent, and the captcha and the address's limits before anything is
-// stored; a repeated submit of the same form shows the thanks again.
+// stored. A repeated submit of the same form shows the thanks again.
 func (s *Server) reportErrorSubmit(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	town, err := s.publicTown(r)
